@@ -13,6 +13,10 @@
 #include <string_view>
 #include <system_error>
 
+#if defined(__SSE2__)
+#  include <emmintrin.h>
+#endif
+
 #include <lightjwt/error.hpp>
 #include <lightjwt/result.hpp>
 #include <lightjwt/span.hpp>
@@ -68,7 +72,19 @@ inline bool valid_utf8(std::string_view s) noexcept {
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
-    if (n - i >= 8) {  // ASCII fast path, eight bytes at a time
+    // ASCII fast path: sixteen, then eight bytes at a time.
+    while (n - i >= 16) {
+#if defined(__SSE2__)
+      const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));  // NOLINT
+      if (_mm_movemask_epi8(w) != 0) break;
+#else
+      std::uint64_t w[2] = {0, 0};
+      std::memcpy(w, p + i, 16);
+      if (((w[0] | w[1]) & 0x8080808080808080ULL) != 0) break;
+#endif
+      i += 16;
+    }
+    if (n - i >= 8) {
       std::uint64_t w = 0;
       std::memcpy(&w, p + i, 8);
       if ((w & 0x8080808080808080ULL) == 0) {
@@ -76,6 +92,7 @@ inline bool valid_utf8(std::string_view s) noexcept {
         continue;
       }
     }
+    if (i >= n) break;
     const unsigned c = p[i];
     if (c < 0x80) {
       ++i;
@@ -238,6 +255,56 @@ constexpr std::uint32_t name_hash(std::string_view raw, bool escaped) noexcept {
   return h;
 }
 
+/// Returns the index of the first byte at or after `pos` that ends a run of plain string bytes:
+/// '"', '\\' or a control character (< 0x20); s.size() when there is none. Eight bytes at a time
+/// (SWAR): a word without such a byte is skipped whole.
+inline std::size_t find_string_special(std::string_view s, std::size_t pos) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  const char* p = s.data();
+  const std::size_t n = s.size();
+#if defined(__SSE2__)
+  // Sixteen bytes at a time where SSE2 is part of the target (every x86-64).
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i last_control = _mm_set1_epi8(0x1F);
+  while (n - pos >= 16) {
+    const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + pos));  // NOLINT
+    // w <= 0x1F (unsigned)  <=>  max(w, 0x1F) == 0x1F
+    const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(w, last_control), last_control);
+    const __m128i special = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, backslash)), control);
+    const int mask = _mm_movemask_epi8(special);
+    if (mask != 0) return pos + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    pos += 16;
+  }
+#endif
+  while (n - pos >= 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p + pos, 8);
+    const std::uint64_t q = w ^ (ones * '"');
+    const std::uint64_t b = w ^ (ones * '\\');
+    // A byte is zero in q or b, or below 0x20 in w, exactly when its high bit is set here: bytes
+    // at or above 0x80 have that bit clear in ~x, so UTF-8 never matches.
+    const std::uint64_t m =
+        (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & highs;
+    if (m != 0) {
+      // Borrows only run upwards from a matching byte, so the lowest flag marks the first match.
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      return pos + static_cast<std::size_t>(__builtin_ctzll(m) >> 3);
+#else
+      break;
+#endif
+    }
+    pos += 8;
+  }
+  for (; pos < n; ++pos) {
+    const auto c = static_cast<unsigned char>(p[pos]);
+    if (c == '"' || c == '\\' || c < 0x20) return pos;
+  }
+  return n;
+}
+
 /// Returns the index of the quote that closes the string whose opening quote is at s[open], or
 /// s.size() when it is unterminated. Expects validated text.
 constexpr std::size_t string_close(std::string_view s, std::size_t open) noexcept {
@@ -252,7 +319,9 @@ constexpr std::size_t string_close(std::string_view s, std::size_t open) noexcep
 }
 
 /// Returns the end of the number literal at s[pos] (RFC 8259 §6), or `pos` when none starts there.
-constexpr std::size_t number_end(std::string_view s, std::size_t pos) noexcept {
+/// Sets `integral` when the literal has neither a fraction nor an exponent.
+constexpr std::size_t number_end(std::string_view s, std::size_t pos, bool& integral) noexcept {
+  integral = false;
   std::size_t i = pos;
   const auto digits = [&] {  // *DIGIT; returns how many
     const std::size_t from = i;
@@ -264,13 +333,25 @@ constexpr std::size_t number_end(std::string_view s, std::size_t pos) noexcept {
   const std::size_t int_at = i;
   const std::size_t int_digits = digits();
   if (int_digits == 0 || (s[int_at] == '0' && int_digits > 1)) return pos;
-  if (i < s.size() && s[i] == '.' && (++i, digits() == 0)) return pos;  // frac = "." 1*DIGIT
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {                   // exp = e [+-] 1*DIGIT
+  bool plain = true;
+  if (i < s.size() && s[i] == '.') {  // frac = "." 1*DIGIT
+    plain = false;
+    if (++i, digits() == 0) return pos;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {  // exp = e [+-] 1*DIGIT
+    plain = false;
     ++i;
     if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
     if (digits() == 0) return pos;
   }
+  integral = plain;
   return i;
+}
+
+/// Returns the end of the number literal at s[pos] (RFC 8259 §6), or `pos` when none starts there.
+constexpr std::size_t number_end(std::string_view s, std::size_t pos) noexcept {
+  bool integral = false;
+  return number_end(s, pos, integral);
 }
 
 /// Returns true when a grammatical number literal whose conversion is out of range is tiny (it
@@ -417,6 +498,11 @@ class object_scanner {
   }
   [[nodiscard]] bool peek(char c) const noexcept { return pos_ < text_.size() && text_[pos_] == c; }
   void skip_ws() noexcept {
+    // Compact JSON has no whitespace: one comparison settles the usual case inline.
+    if (pos_ < text_.size() && static_cast<unsigned char>(text_[pos_]) > ' ') return;
+    skip_ws_slow();
+  }
+  void skip_ws_slow() noexcept {
     while (pos_ < text_.size() && is_ws(text_[pos_])) ++pos_;
   }
 
@@ -451,25 +537,23 @@ class object_scanner {
   bool string(bool& escaped) noexcept {
     escaped = false;
     ++pos_;
-    while (pos_ < text_.size()) {
+    for (;;) {
+      pos_ = find_string_special(text_, pos_);  // plain bytes are skipped in bulk
+      if (pos_ >= text_.size()) return fail(errc::malformed_token);  // unterminated
       const auto c = static_cast<unsigned char>(text_[pos_]);
       if (c == '"') {
         ++pos_;
         return true;
       }
-      if (c == '\\') {
-        escaped = true;
-        std::uint32_t cp = 0;
-        const escape_status st = decode_escape(text_, pos_, cp);
-        if (st == escape_status::bad_surrogate) return fail(errc::invalid_utf8);
-        if (st != escape_status::ok) return fail(errc::malformed_token);
-      } else if (c < 0x20) {
+      if (c != '\\') {
         return fail(errc::malformed_token);  // RFC 8259 §7: control characters must be escaped
-      } else {
-        ++pos_;
       }
+      escaped = true;
+      std::uint32_t cp = 0;
+      const escape_status st = decode_escape(text_, pos_, cp);
+      if (st == escape_status::bad_surrogate) return fail(errc::invalid_utf8);
+      if (st != escape_status::ok) return fail(errc::malformed_token);
     }
-    return fail(errc::malformed_token);  // unterminated
   }
 
   bool member_name() noexcept {
@@ -479,7 +563,7 @@ class object_scanner {
     const std::size_t start = pos_ + 1;
     bool escaped = false;
     if (!string(escaped)) return false;
-    const std::string_view name = text_.substr(start, pos_ - 1 - start);
+    const std::string_view name(text_.data() + start, pos_ - 1 - start);
     // JSON-1, JSON-2: names are compared after unescaping, among the members of this object only;
     // a full comparison runs only when the hashes match.
     const std::uint32_t h = name_hash(name, escaped);
@@ -524,13 +608,18 @@ class object_scanner {
     default: break;
     }
     // RFC 8259 §6: NaN, Infinity, hex, '+' and leading zeros fail the number grammar.
-    const std::size_t end = number_end(text_, pos_);
+    bool integral = false;
+    const std::size_t end = number_end(text_, pos_, integral);
     if (end == pos_) return fail(errc::malformed_token);
-    const std::string_view num = text_.substr(pos_, end - pos_);
+    const std::string_view num(text_.data() + pos_, end - pos_);
     if (num.size() > max_number_length_) return fail(errc::limit_exceeded);  // RES-4
     // JSON-7: a magnitude beyond double is refused, as nlohmann refuses it (out_of_range.406).
+    // An integer literal of at most 300 characters is below 1e300 and cannot overflow: only
+    // fractions, exponents and longer integers need the conversion.
     double ignored = 0;
-    if (!to_double(num, ignored)) return fail(errc::malformed_token);
+    if ((!integral || num.size() > 300) && !to_double(num, ignored)) {
+      return fail(errc::malformed_token);
+    }
     pos_ = end;
     state_ = state::value_done;
     return true;
@@ -556,12 +645,13 @@ class object_scanner {
   }
 
   void report(json_member& m) const noexcept {
-    const std::string_view raw = text_.substr(value_start_, pos_ - value_start_);
+    const std::string_view raw(text_.data() + value_start_, pos_ - value_start_);
     m.name = name_;
     m.name_escaped = name_escaped_;
     m.value.kind = kind_of(raw[0]);
     m.value.escaped = m.value.kind == json_kind::string && value_escaped_;
-    m.value.raw = m.value.kind == json_kind::string ? raw.substr(1, raw.size() - 2) : raw;
+    m.value.raw = m.value.kind == json_kind::string ? std::string_view(raw.data() + 1, raw.size() - 2)
+                                                    : raw;
   }
 
   std::string_view text_;
@@ -714,6 +804,34 @@ void for_each_element(std::string_view raw_array, F&& f) noexcept {
   if (r.ec != std::errc() || r.ptr != raw.data() + raw.size()) return false;
   out = v;
   return true;
+}
+
+/// Packs a name of at most four bytes into one integer, its length in the low byte: names are
+/// then compared as integers (registered JOSE and JWT names are three or four bytes). Returns 0
+/// for longer names.
+constexpr std::uint64_t short_name_key(std::string_view plain) noexcept {
+  if (plain.size() > 4) return 0;
+  std::uint64_t k = plain.size();
+  for (std::size_t i = 0; i < plain.size(); ++i) {
+    k |= std::uint64_t{static_cast<unsigned char>(plain[i])} << (8 * (i + 1));
+  }
+  return k;
+}
+static_assert(short_name_key("exp") != short_name_key("ex") && short_name_key("toolong") == 0);
+
+/// Returns short_name_key() of a member's name after unescaping (0 when it is longer than four
+/// bytes). Never allocates.
+inline std::uint64_t member_key(const json_member& m) noexcept {
+  if (!m.name_escaped) return short_name_key(m.name);
+  scan_impl::unescaped_bytes r(m.name);
+  std::array<char, 4> b{};
+  std::size_t n = 0;
+  unsigned char c = 0;
+  while (r.next(c)) {
+    if (n == b.size()) return 0;
+    b[n++] = static_cast<char>(c);
+  }
+  return r.bad() ? 0 : short_name_key(std::string_view(b.data(), n));
 }
 
 /// Returns true when a member's name, raw or escaped, equals the plain name `plain`.
