@@ -69,8 +69,8 @@ inline bool looks_like_public_key(bytes_view b) noexcept {
 /// with OPENSSL_cleanse when destroyed. Immutable; safe to share between threads.
 class hmac_key {
  public:
-  /// Copies `secret` into a new key. invalid_key when it is empty or looks like a public key,
-  /// certificate or JWK (KEY-2); key_too_weak when shorter than min_hmac_key_size (KEY-1).
+  /// Copies `secret` into a new key. invalid_key when it looks like a public key, certificate
+  /// or JWK (KEY-2); key_too_weak when empty or shorter than min_hmac_key_size (KEY-1).
   /// A human password of adequate length cannot be detected: use generate() for new secrets.
   [[nodiscard]] static result<hmac_key> from_bytes(bytes_view secret) {
     if (secret.empty()) return errc::key_too_weak;

@@ -31,6 +31,14 @@ class [[nodiscard]] result {
     LIGHTJWT_ASSERT(ec);
   }
 
+  /// Replaces whatever is held with an error (no temporary result, no move of a T).
+  result& operator=(std::error_code ec) noexcept {
+    LIGHTJWT_ASSERT(ec);
+    v_.template emplace<1>(ec);
+    return *this;
+  }
+  result& operator=(errc e) noexcept { return *this = make_error_code(e); }
+
   /// Returns true when a value is held.
   [[nodiscard]] bool has_value() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }

@@ -35,6 +35,17 @@ class span {
   constexpr span(C& c) noexcept  // NOLINT(google-explicit-constructor)
       : data_(std::data(c)), size_(std::size(c)) {}
 
+  /// A span of const elements also views a const (or temporary) container, for the duration
+  /// of the full expression: `hmac_key::from_bytes(std::vector<unsigned char>{...})`.
+  template <class C, class U = T,
+            class = std::enable_if_t<
+                std::is_const_v<U> && !std::is_same_v<std::decay_t<C>, span> &&
+                std::is_convertible_v<decltype(std::data(std::declval<const C&>())), T*> &&
+                std::is_convertible_v<decltype(std::size(std::declval<const C&>())), std::size_t>>,
+            class = void>
+  constexpr span(const C& c) noexcept  // NOLINT(google-explicit-constructor)
+      : data_(std::data(c)), size_(std::size(c)) {}
+
   /// A span of const elements converts from a span of mutable ones.
   template <class U, class = std::enable_if_t<std::is_convertible_v<U (*)[], T (*)[]>>>
   constexpr span(span<U> other) noexcept  // NOLINT(google-explicit-constructor)
