@@ -21,6 +21,13 @@ cmake --build build-tests -j2
 section "4/4 Running the tests (ctest -j2)"
 status=0
 ctest --test-dir build-tests --output-on-failure -j2 || status=$?
+# ctest shows a passing test's output only in its log: print the Wycheproof counts per file.
+log=build-tests/Testing/Temporary/LastTest.log
+if [ -f "$log" ]; then
+  section "Wycheproof counts per file (from $log)"
+  grep -h -A1 -E '^ *(wycheproof |[a-z0-9_]+_test\.json: [0-9]+ tests)' "$log" | grep -v -e '^--$' \
+    -e 'sec\*proc' -e 'host application' || true
+fi
 if [ "$status" -eq 0 ]; then
   echo "test.sh: all tests passed"
 else
