@@ -49,8 +49,9 @@ int main() {
     std::cerr << "unexpected: " << ok.error().message() << "\n";
     return 1;
   }
-  std::cout << "verified: sub=" << ok->sub().value_or("") << " role="
-            << ok->get_string("role").value() << " exp=" << ok->exp().value_or(0) << "\n";
+  std::cout << "verified: sub=" << ok->sub().value_or("")
+            << " role=" << ok->get_string("role").value() << " exp=" << ok->exp().value_or(0)
+            << "\n";
   std::cout << "claims:   " << ok->payload_json() << "\n";
 
   // 4. A tampered token: the payload now says "admin", the signature is the old one.
@@ -59,8 +60,7 @@ int main() {
   const std::string forged_payload = lightjwt::base64url::encode(forged_claims.dump());
   const auto dot1 = token.find('.');
   const auto dot2 = token.find('.', dot1 + 1);
-  const std::string tampered =
-      token.substr(0, dot1 + 1) + forged_payload + token.substr(dot2);
+  const std::string tampered = token.substr(0, dot1 + 1) + forged_payload + token.substr(dot2);
   const auto bad = verifier.verify(tampered);
   std::cout << "tampered: refused with " << bad.error().message() << "\n";
 

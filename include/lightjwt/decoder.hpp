@@ -17,8 +17,8 @@ namespace lightjwt {
 /// Applies the same strict syntax and limits as a verifier: token_too_large, malformed_token,
 /// invalid_utf8, duplicate_member, nesting_too_deep, limit_exceeded, invalid_header,
 /// invalid_claim_type.
-[[nodiscard]] inline result<unverified_token> decode_unverified(
-    std::string_view token, const token_limits& limits = {}) {
+[[nodiscard]] inline result<unverified_token> decode_unverified(std::string_view token,
+                                                                const token_limits& limits = {}) {
   if (token.size() > limits.max_token_size) return errc::token_too_large;
   unverified_token t;
   detail::token_data& d = t.d_;

@@ -32,7 +32,8 @@ enum class errc : int {
   nesting_too_deep,
   /// Another configured bound was exceeded: members, digits, string or kid length, sizes.
   limit_exceeded,
-  /// A header parameter is missing, of the wrong type, or forbidden (alg, kid, typ, cty, crit, b64, zip).
+  /// A header parameter is missing, of the wrong type, or forbidden (alg, kid, typ, cty, crit, b64,
+  /// zip).
   invalid_header,
   /// `crit` names an extension the verifier has no handler for.
   unsupported_critical_header,
@@ -125,7 +126,8 @@ constexpr const char* errc_name(int v) noexcept {
   return v >= 0 && static_cast<std::size_t>(v) < std::size(names) ? names[v] : "unknown";
 }
 
-static_assert(std::string_view(errc_name(static_cast<int>(errc::token_expired))) == "token_expired");
+static_assert(std::string_view(errc_name(static_cast<int>(errc::token_expired))) ==
+              "token_expired");
 static_assert(std::string_view(errc_name(static_cast<int>(errc::invalid_subject))) ==
               "invalid_subject");
 

@@ -325,9 +325,7 @@ class token_data {
 
   std::string_view view(slice s) const noexcept { return {buf.data() + s.off, s.len}; }
   std::string_view header_json() const noexcept { return {buf.data() + header_off, header_len}; }
-  std::string_view payload_json() const noexcept {
-    return {buf.data() + payload_off, payload_len};
-  }
+  std::string_view payload_json() const noexcept { return {buf.data() + payload_off, payload_len}; }
 
   /// Checks the first decoded bytes of a header (at most 6) before the rest is decoded, giving
   /// the codes the full scan would give, in its order: UTF-16/32 text, then UTF-8 (a sequence
