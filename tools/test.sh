@@ -21,6 +21,17 @@ cmake --build build-tests -j2
 section "4/4 Running the tests (ctest -j2)"
 status=0
 ctest --test-dir build-tests --output-on-failure -j2 || status=$?
+section "ThreadSanitizer: one verifier shared by 8 threads (tests/concurrency_test.cpp)"
+testdata="$(cd ../shared/testdata && pwd)"
+if g++ -std=c++17 -O1 -g -fsanitize=thread -Iinclude -DLIGHTJWT_TESTDATA_DIR="\"$testdata\"" \
+     tests/main.cpp tests/concurrency_test.cpp -o build-tests/concurrency_tsan -lcrypto -pthread &&
+   TSAN_OPTIONS=halt_on_error=1 build-tests/concurrency_tsan; then
+  echo "tsan: concurrency test passed"
+else
+  echo "tsan: concurrency test FAILED" >&2
+  status=1
+fi
+
 # ctest shows a passing test's output only in its log: print the Wycheproof counts per file.
 log=build-tests/Testing/Temporary/LastTest.log
 if [ -f "$log" ]; then
