@@ -123,8 +123,7 @@ TEST_CASE("verifying a typical ES256, ES384 or ES512 token makes 0 C++ allocatio
   check_pair<lightjwt::es512>(lightjwt_test::generate_pair("EC", 0, "P-521"));
 }
 
-TEST_CASE("verifying a typical EdDSA, Ed25519 or Ed448 token makes 0 C++ allocations",
-          "[alloc]") {
+TEST_CASE("verifying a typical EdDSA, Ed25519 or Ed448 token makes 0 C++ allocations", "[alloc]") {
   const auto ed25519 = lightjwt_test::generate_pair("ED25519");
   const auto ed448 = lightjwt_test::generate_pair("ED448");
   check_pair<lightjwt::eddsa>(ed25519);
@@ -147,13 +146,15 @@ TEST_CASE("refusing a forged token makes 0 C++ allocations with every kind of ke
     REQUIRE(t.has_value());
     return test::corrupt_signature(*t, 10);
   };
-  const auto rs = count_verify<lightjwt::rs256>(rsa.priv, rsa.pub, forge(rsa.priv, lightjwt::rs256{}));
+  const auto rs =
+      count_verify<lightjwt::rs256>(rsa.priv, rsa.pub, forge(rsa.priv, lightjwt::rs256{}));
   CHECK(rs.ec == errc::invalid_signature);
   CHECK(rs.cxx == 0);
   const auto es = count_verify<lightjwt::es256>(ec.priv, ec.pub, forge(ec.priv, lightjwt::es256{}));
   CHECK(es.ec == errc::invalid_signature);
   CHECK(es.cxx == 0);
-  const auto ed25519 = count_verify<lightjwt::eddsa>(ed.priv, ed.pub, forge(ed.priv, lightjwt::eddsa{}));
+  const auto ed25519 =
+      count_verify<lightjwt::eddsa>(ed.priv, ed.pub, forge(ed.priv, lightjwt::eddsa{}));
   CHECK(ed25519.ec == errc::invalid_signature);
   CHECK(ed25519.cxx == 0);
 }

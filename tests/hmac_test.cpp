@@ -50,8 +50,10 @@ TEST_CASE("a verifier built where another was destroyed never uses the old key's
           "[hmac][security]") {
   const auto old_key = test::test_key(4);
   const auto new_key = test::test_key(5);
-  const std::string old_token = test::sign_claims(old_key, nlohmann::json::parse(test::claims_text()));
-  const std::string new_token = test::sign_claims(new_key, nlohmann::json::parse(test::claims_text()));
+  const std::string old_token =
+      test::sign_claims(old_key, nlohmann::json::parse(test::claims_text()));
+  const std::string new_token =
+      test::sign_claims(new_key, nlohmann::json::parse(test::claims_text()));
   std::optional<lightjwt::verifier<hs256>> v;
   const auto build = [&](const lightjwt::hmac_key& k) {
     lightjwt::verifier<hs256>::builder b;

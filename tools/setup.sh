@@ -4,16 +4,17 @@
 #
 # Usage: bash tools/setup.sh [--tests]
 #   (no option)  what building the library, the examples and the tool needs
-#   --tests      also what the test suite needs (Catch2, PyJWT, node, Google Benchmark, clang)
+#   --tests      also what the test suite needs (Catch2, PyJWT, node, Google Benchmark, clang,
+#                its sanitizer and libFuzzer runtimes, clang-tidy)
 # Safe to run again: it installs only what is missing, and runs `apt-get update` only then.
 # Needs root or sudo when something is missing; on a system without dpkg it only says what to get.
 set -euo pipefail
 
-usage() { sed -n '4,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '4,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 packages=(build-essential cmake libssl-dev nlohmann-json3-dev pkg-config git ca-certificates)
-test_packages=(catch2 python3 python3-jwt python3-cryptography libbenchmark-dev nodejs npm
-               clang-14 libclang-rt-14-dev)
+test_packages=(catch2 python3 python3-jwt python3-cryptography libbenchmark-dev libjwt-dev
+               gnuplot-nox nodejs npm clang-14 libclang-rt-14-dev clang-tidy)
 
 for arg in "$@"; do
   case "$arg" in

@@ -3,6 +3,7 @@
 #ifndef LIGHTJWT_BASE64URL_HPP
 #define LIGHTJWT_BASE64URL_HPP
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -138,10 +139,9 @@ static_assert(decode_table['+'] == 0xFF && decode_table['/'] == 0xFF);
 
 /// Returns true when every byte of `in` is in the Base64URL alphabet. Does not allocate.
 [[nodiscard]] inline bool is_alphabet(std::string_view in) noexcept {
-  for (const char ch : in) {
-    if (detail::decode_table[static_cast<unsigned char>(ch)] & 0x80U) return false;
-  }
-  return true;
+  return std::all_of(in.begin(), in.end(), [](char ch) {
+    return (detail::decode_table[static_cast<unsigned char>(ch)] & 0x80U) == 0;
+  });
 }
 
 /// Encodes bytes into a new string (allocates).
@@ -169,8 +169,7 @@ static_assert(decode_table['+'] == 0xFF && decode_table['/'] == 0xFF);
   std::size_t n = 0;
   if (!decoded_size(in.size(), n)) return errc::malformed_token;
   std::string s(n, '\0');
-  auto r =
-      decode(in, mutable_bytes(reinterpret_cast<unsigned char*>(s.data()), s.size()));  // NOLINT
+  auto r = decode(in, mutable_bytes(reinterpret_cast<unsigned char*>(s.data()), s.size()));  // NOLINT
   if (!r) return r.error();
   return s;
 }

@@ -18,13 +18,11 @@ namespace lightjwt {
 template <class T>
 class [[nodiscard]] result {
   static_assert(!std::is_reference_v<T>, "result<T&> is not supported");
-  static_assert(!std::is_same_v<std::decay_t<T>, std::error_code>,
-                "result<error_code> is ambiguous");
+  static_assert(!std::is_same_v<std::decay_t<T>, std::error_code>, "result<error_code> is ambiguous");
 
  public:
   result(const T& v) : v_(std::in_place_index<0>, v) {}  // NOLINT(google-explicit-constructor)
-  result(T&& v) noexcept(
-      std::is_nothrow_move_constructible_v<T>)  // NOLINT(google-explicit-constructor)
+  result(T&& v) noexcept(std::is_nothrow_move_constructible_v<T>)  // NOLINT(google-explicit-constructor)
       : v_(std::in_place_index<0>, std::move(v)) {}
   result(errc e) noexcept  // NOLINT(google-explicit-constructor)
       : v_(std::in_place_index<1>, make_error_code(e)) {}
@@ -39,7 +37,10 @@ class [[nodiscard]] result {
     v_.template emplace<1>(ec);
     return *this;
   }
-  result& operator=(errc e) noexcept { return *this = make_error_code(e); }
+  result& operator=(errc e) noexcept {
+    *this = make_error_code(e);
+    return *this;
+  }
 
   /// Returns true when a value is held.
   [[nodiscard]] bool has_value() const noexcept { return v_.index() == 0; }
@@ -51,16 +52,17 @@ class [[nodiscard]] result {
     return ec != nullptr ? *ec : std::error_code();
   }
 
-  /// Returns the value; throws lightjwt::error when there is none.
-  T& value() & {
+  /// Returns the value; throws lightjwt::error when there is none. Not [[nodiscard]]: a caller
+  /// may call it for the check alone.
+  T& value() & {  // NOLINT(modernize-use-nodiscard)
     check();
     return *std::get_if<0>(&v_);
   }
-  const T& value() const& {
+  const T& value() const& {  // NOLINT(modernize-use-nodiscard)
     check();
     return *std::get_if<0>(&v_);
   }
-  T&& value() && {
+  T&& value() && {  // NOLINT(modernize-use-nodiscard)
     check();
     return std::move(*std::get_if<0>(&v_));
   }

@@ -24,8 +24,8 @@ class span {
   constexpr span() noexcept = default;
   constexpr span(T* data, std::size_t size) noexcept : data_(data), size_(size) {}
   template <std::size_t N>
-  constexpr span(T (&arr)[N]) noexcept
-      : data_(arr), size_(N) {}  // NOLINT(google-explicit-constructor)
+  constexpr span(T (&arr)[N]) noexcept  // NOLINT(google-explicit-constructor)
+      : data_(arr), size_(N) {}
 
   /// Views any contiguous container whose data() converts to T* (std::array, std::vector, ...).
   template <class C,

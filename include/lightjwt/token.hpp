@@ -135,7 +135,7 @@ class token_base {
   detail::token_data d_;
 
  private:
-  std::optional<std::string_view> opt(detail::slice s) const noexcept {
+  [[nodiscard]] std::optional<std::string_view> opt(detail::slice s) const noexcept {
     if (!s.present) return std::nullopt;
     return d_.view(s);
   }
@@ -143,7 +143,7 @@ class token_base {
     if (!has) return std::nullopt;
     return v;
   }
-  std::optional<detail::json_value> find(std::string_view name) const noexcept {
+  [[nodiscard]] std::optional<detail::json_value> find(std::string_view name) const noexcept {
     std::optional<detail::json_value> found;
     // The payload was validated when the token was read: this scan cannot fail.
     (void)detail::scan_object(payload_json(), detail::scan_limits{64, SIZE_MAX, SIZE_MAX},
@@ -173,7 +173,8 @@ class verified_token : public token_base {
 /// type, so it cannot be handed to anything that expects a verified_token (ALG-10).
 class unverified_token : public token_base {
  private:
-  friend result<unverified_token> decode_unverified(std::string_view, const token_limits&);
+  friend result<unverified_token> decode_unverified(std::string_view token,
+                                                    const token_limits& limits);
   unverified_token() = default;
 };
 

@@ -193,8 +193,8 @@ struct hmac_algorithm {
       if (pool_) pool_->give(c.release());
       return true;
     }
-    detail::evp_mac_ctx_ptr ctx_;                // the keyed template; only read (dup) after creation
-    std::unique_ptr<detail::mac_pool> pool_;     // contexts ready for reuse
+    detail::evp_mac_ctx_ptr ctx_;             // the keyed template; only read (dup) after creation
+    std::unique_ptr<detail::mac_pool> pool_;  // contexts ready for reuse
   };
   using verify_context = context;
   using sign_context = context;

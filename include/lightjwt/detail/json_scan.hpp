@@ -272,10 +272,12 @@ inline std::size_t find_string_special(std::string_view s, std::size_t pos) noex
     const __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + pos));  // NOLINT
     // w <= 0x1F (unsigned)  <=>  max(w, 0x1F) == 0x1F
     const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(w, last_control), last_control);
-    const __m128i special = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, backslash)), control);
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, backslash)), control);
     const int mask = _mm_movemask_epi8(special);
-    if (mask != 0) return pos + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    if (mask != 0) {
+      return pos + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    }
     pos += 16;
   }
 #endif
@@ -320,11 +322,21 @@ constexpr std::size_t string_close(std::string_view s, std::size_t open) noexcep
 
 /// Returns the end of the number literal at s[pos] (RFC 8259 §6), or `pos` when none starts there.
 /// Sets `integral` when the literal has neither a fraction nor an exponent.
-constexpr std::size_t number_end(std::string_view s, std::size_t pos, bool& integral) noexcept {
+inline std::size_t number_end(std::string_view s, std::size_t pos, bool& integral) noexcept {
   integral = false;
   std::size_t i = pos;
   const auto digits = [&] {  // *DIGIT; returns how many
     const std::size_t from = i;
+    // Eight at a time: all eight bytes are digits exactly when none of b, b - '0' and
+    // b + (0x7F - '9') has its high bit set (no borrow or carry crosses a digit byte).
+    while (s.size() - i >= 8) {
+      std::uint64_t w = 0;
+      std::memcpy(&w, s.data() + i, 8);
+      if (((w - 0x3030303030303030ULL) | (w + 0x4646464646464646ULL) | w) & 0x8080808080808080ULL) {
+        break;
+      }
+      i += 8;
+    }
     while (i < s.size() && is_digit(s[i])) ++i;
     return i - from;
   };
@@ -349,7 +361,7 @@ constexpr std::size_t number_end(std::string_view s, std::size_t pos, bool& inte
 }
 
 /// Returns the end of the number literal at s[pos] (RFC 8259 §6), or `pos` when none starts there.
-constexpr std::size_t number_end(std::string_view s, std::size_t pos) noexcept {
+inline std::size_t number_end(std::string_view s, std::size_t pos) noexcept {
   bool integral = false;
   return number_end(s, pos, integral);
 }
@@ -410,6 +422,7 @@ struct frame {
   std::uint32_t pool_begin;  // first name of this object in the name pool
   std::uint32_t count;       // members or elements so far
   bool is_object;
+  std::uint64_t seen;  // bit (hash % 64) set for each name of this object so far
 };
 
 /// A remembered member name: the offset of its first byte in the text, and its hash.
@@ -460,7 +473,11 @@ class object_scanner {
           ok = count_one();
         }
         break;
-      // The common path member -> value -> separator falls through without another dispatch.
+      // The common path separator -> member -> value falls through without another dispatch.
+      case state::separator:
+        if (!separator()) return false;
+        if (state_ != state::member) break;  // an array element, or the end of a container
+        [[fallthrough]];
       case state::member:
         if (!member_name()) return false;
         [[fallthrough]];
@@ -474,8 +491,8 @@ class object_scanner {
           report(m);
           return true;
         }
-        [[fallthrough]];
-      case state::separator: ok = separator(); break;
+        ok = separator();
+        break;
       case state::done: break;
       }
       if (!ok) return false;
@@ -509,7 +526,7 @@ class object_scanner {
   bool open(bool is_object) noexcept {
     // RES-3: depth is bounded by an explicit stack, never by recursion.
     if (depth_ >= max_depth_) return fail(errc::nesting_too_deep);
-    stack_[depth_++] = frame{pool_top_, 0, is_object};
+    stack_[depth_++] = frame{pool_top_, 0, is_object, 0};
     ++pos_;
     state_ = state::opened;
     return true;
@@ -567,13 +584,19 @@ class object_scanner {
     // JSON-1, JSON-2: names are compared after unescaping, among the members of this object only;
     // a full comparison runs only when the hashes match.
     const std::uint32_t h = name_hash(name, escaped);
-    for (std::size_t i = stack_[depth_ - 1].pool_begin; i < pool_top_; ++i) {
-      if (pool_[i].hash != h) continue;
-      const std::size_t off = pool_[i].offset;
-      if (unescaped_equal(name, text_.substr(off, string_close(text_, off - 1) - off))) {
-        return fail(errc::duplicate_member);
+    frame& f = stack_[depth_ - 1];
+    const std::uint64_t bit = std::uint64_t{1} << (h % 64);
+    // One bit per name and object filters the search: a name whose bit is clear is new.
+    if ((f.seen & bit) != 0) {
+      for (std::size_t i = f.pool_begin; i < pool_top_; ++i) {
+        if (pool_[i].hash != h) continue;
+        const std::size_t off = pool_[i].offset;
+        if (unescaped_equal(name, text_.substr(off, string_close(text_, off - 1) - off))) {
+          return fail(errc::duplicate_member);
+        }
       }
     }
+    f.seen |= bit;
     if (pool_top_ == name_pool_size) return fail(errc::limit_exceeded);
     pool_[pool_top_++] = name_entry{static_cast<std::uint32_t>(start), h};
     if (depth_ == 1) {
@@ -650,8 +673,8 @@ class object_scanner {
     m.name_escaped = name_escaped_;
     m.value.kind = kind_of(raw[0]);
     m.value.escaped = m.value.kind == json_kind::string && value_escaped_;
-    m.value.raw = m.value.kind == json_kind::string ? std::string_view(raw.data() + 1, raw.size() - 2)
-                                                    : raw;
+    m.value.raw =
+        m.value.kind == json_kind::string ? std::string_view(raw.data() + 1, raw.size() - 2) : raw;
   }
 
   std::string_view text_;
@@ -822,7 +845,15 @@ static_assert(short_name_key("exp") != short_name_key("ex") && short_name_key("t
 /// Returns short_name_key() of a member's name after unescaping (0 when it is longer than four
 /// bytes). Never allocates.
 inline std::uint64_t member_key(const json_member& m) noexcept {
-  if (!m.name_escaped) return short_name_key(m.name);
+  if (!m.name_escaped) {
+    const auto* p = reinterpret_cast<const unsigned char*>(m.name.data());  // NOLINT
+    const auto at = [p](std::size_t i) { return std::uint64_t{p[i]} << (8 * (i + 1)); };
+    switch (m.name.size()) {  // short_name_key() without its loop, for the usual lengths
+    case 3: return 3 | at(0) | at(1) | at(2);
+    case 4: return 4 | at(0) | at(1) | at(2) | at(3);
+    default: return short_name_key(m.name);
+    }
+  }
   scan_impl::unescaped_bytes r(m.name);
   std::array<char, 4> b{};
   std::size_t n = 0;

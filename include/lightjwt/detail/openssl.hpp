@@ -50,7 +50,7 @@ inline void clear_openssl_errors() noexcept { ERR_clear_error(); }
 
 /// Takes a new reference to a key; keys are immutable once built and shared between threads.
 inline evp_pkey_ptr share(EVP_PKEY* k) noexcept {
-  if (k != nullptr && EVP_PKEY_up_ref(k) != 1) return evp_pkey_ptr();
+  if (k != nullptr && EVP_PKEY_up_ref(k) != 1) return {};
   return evp_pkey_ptr(k);
 }
 
