@@ -151,32 +151,13 @@ struct sig_alg {
   const bench::key_pair& (*pair)();
 };
 
-/// Writes the DER INTEGER of the unsigned big-endian p[0, n) to out; returns its length.
-std::size_t der_integer(const unsigned char* p, std::size_t n, unsigned char* out) {
-  std::size_t i = 0;
-  while (i + 1 < n && p[i] == 0) ++i;                   // minimal: no leading zero octets ...
-  const std::size_t pad = (p[i] & 0x80U) != 0 ? 1 : 0;  // ... except before a set high bit
-  out[0] = 0x02;
-  out[1] = static_cast<unsigned char>(n - i + pad);
-  out[2] = 0;
-  std::memcpy(out + 2 + pad, p + i, n - i);
-  return 2 + pad + n - i;
-}
-
-/// Converts a JOSE R||S signature (2 × c bytes) to a DER ECDSA-Sig-Value without allocating.
+/// Converts a JOSE R||S signature (2 × c bytes) to DER without allocating: pure encoding, which
+/// every JOSE verifier on OpenSSL must do, so the floor uses lightjwt's (ecdsa.hpp).
 std::size_t rs_to_der(const unsigned char* sig, std::size_t c, unsigned char* out) {
-  std::array<unsigned char, 2 * (66 + 3)> body{};
-  std::size_t len = der_integer(sig, c, body.data());
-  len += der_integer(sig + c, c, body.data() + len);
-  std::size_t h = 0;
-  out[h++] = 0x30;
-  if (len >= 0x80) out[h++] = 0x81;
-  out[h++] = static_cast<unsigned char>(len);
-  std::memcpy(out + h, body.data(), len);
-  return h + len;
+  return lightjwt::detail::rs_to_der(sig, c, out);
 }
 
-/// The same conversion as lightjwt's ecdsa.hpp does it (BN_bin2bn, ECDSA_SIG, i2d_ECDSA_SIG).
+/// The conversion through BIGNUMs (BN_bin2bn, ECDSA_SIG, i2d_ECDSA_SIG), as lightjwt did it before.
 std::size_t rs_to_der_bn(const unsigned char* sig, std::size_t c, unsigned char* out) {
   BIGNUM* r = BN_bin2bn(sig, static_cast<int>(c), nullptr);
   BIGNUM* s = BN_bin2bn(sig + c, static_cast<int>(c), nullptr);

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstddef>
+#include <cstring>
+#include <memory>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -61,12 +63,49 @@ inline std::error_code bind_ec_key(EVP_PKEY* pkey, bool need_private, key_curve 
   return {};
 }
 
-/// Returns a copy of the group order n of curve `nid`; null on failure.
-inline bignum_ptr ec_order(int nid) noexcept {
+/// Writes the group order n of curve `nid` as `out.size()` big-endian bytes. False on failure.
+inline bool ec_order(int nid, mutable_bytes out) noexcept {
   const ec_group_ptr group(EC_GROUP_new_by_curve_name(nid));
-  if (!group) return nullptr;
+  if (!group) return false;
   const BIGNUM* n = EC_GROUP_get0_order(group.get());
-  return bignum_ptr(n != nullptr ? BN_dup(n) : nullptr);
+  return n != nullptr &&
+         BN_bn2binpad(n, out.data(), static_cast<int>(out.size())) == static_cast<int>(out.size());
+}
+
+/// Returns true when the big-endian unsigned integer v (as long as `n`) satisfies 1 <= v < n.
+/// The values are public (a signature, a curve order): no need for constant time.
+inline bool in_scalar_range(const unsigned char* v, bytes_view n) noexcept {
+  bool zero = true;
+  for (std::size_t i = 0; i < n.size(); ++i) zero = zero && v[i] == 0;
+  return !zero && std::memcmp(v, n.data(), n.size()) < 0;
+}
+
+/// Writes the DER INTEGER of the unsigned big-endian p[0, n) to `out` (minimal: no leading zero
+/// octets, one 0x00 before a set high bit) and returns its length. n <= 66, so the length fits
+/// one octet.
+inline std::size_t der_integer(const unsigned char* p, std::size_t n, unsigned char* out) noexcept {
+  std::size_t i = 0;
+  while (i + 1 < n && p[i] == 0) ++i;
+  const std::size_t pad = (p[i] & 0x80U) != 0 ? 1 : 0;
+  out[0] = 0x02;
+  out[1] = static_cast<unsigned char>(n - i + pad);
+  out[2] = 0;
+  std::memcpy(out + 2 + pad, p + i, n - i);
+  return 2 + pad + n - i;
+}
+
+/// Converts a JOSE R || S signature (2 × c bytes) to a DER ECDSA-Sig-Value in `out` (at least
+/// ecdsa_der_capacity(c) bytes) and returns its length. Pure encoding: no OpenSSL call.
+inline std::size_t rs_to_der(const unsigned char* sig, std::size_t c, unsigned char* out) noexcept {
+  std::array<unsigned char, 2 * (66 + 3)> body{};
+  std::size_t len = der_integer(sig, c, body.data());
+  len += der_integer(sig + c, c, body.data() + len);
+  std::size_t h = 0;
+  out[h++] = 0x30;
+  if (len >= 0x80) out[h++] = 0x81;
+  out[h++] = static_cast<unsigned char>(len);
+  std::memcpy(out + h, body.data(), len);
+  return h + len;
 }
 
 }  // namespace detail
@@ -90,14 +129,13 @@ struct ecdsa_algorithm {
     /// passes the public-key check (KEY-5); crypto_failure when OpenSSL cannot set up.
     [[nodiscard]] static result<verify_context> create(const public_key& key) noexcept {
       if (auto ec = detail::bind_ec_key(key.native_handle(), false, Traits::curve)) return ec;
-      auto tmpl = detail::make_sig_template(detail::sig_op::verify, key.native_handle(),
-                                            Traits::digest, nullptr);
-      auto order = detail::ec_order(Traits::nid);
-      if (!tmpl || !order) {
+      auto v = detail::prehash_verifier::create(key.native_handle(), Traits::digest, nullptr);
+      std::array<unsigned char, Traits::coordinate_size> order{};
+      if (!v || !detail::ec_order(Traits::nid, mutable_bytes(order.data(), order.size()))) {
         detail::clear_openssl_errors();
         return errc::crypto_failure;
       }
-      return verify_context(std::move(tmpl), std::move(order));
+      return verify_context(std::move(v), order);
     }
 
     /// Returns the only signature length that can verify.
@@ -108,44 +146,27 @@ struct ecdsa_algorithm {
     /// Checks the R || S signature `sig` over `input`: invalid_signature unless it is exactly
     /// 2 × the coordinate size (SIG-4: DER and other lengths are refused), 1 <= r, s < n (SIG-3,
     /// checked before anything reaches OpenSSL) and the signature verifies. (r, n - s) verifies
-    /// too, as ECDSA allows (SIG-5). No C++ heap allocation.
+    /// too, as ECDSA allows (SIG-5). No C++ heap allocation, and no OpenSSL one for the
+    /// conversion to DER.
     [[nodiscard]] std::error_code verify(bytes_view input, bytes_view sig) const noexcept {
       constexpr std::size_t c = Traits::coordinate_size;
       if (sig.size() != 2 * c) return errc::invalid_signature;
-      detail::bignum_ptr r(BN_bin2bn(sig.data(), static_cast<int>(c), nullptr));
-      detail::bignum_ptr s(BN_bin2bn(sig.data() + c, static_cast<int>(c), nullptr));
-      if (!r || !s) return failure(errc::crypto_failure);
       // CVE-2022-21449 ("psychic signatures"): r = s = 0 must never reach a verifier.
-      if (BN_is_zero(r.get()) != 0 || BN_is_zero(s.get()) != 0 ||
-          BN_cmp(r.get(), order_.get()) >= 0 || BN_cmp(s.get(), order_.get()) >= 0) {
+      const bytes_view n(order_.data(), order_.size());
+      if (!detail::in_scalar_range(sig.data(), n) || !detail::in_scalar_range(sig.data() + c, n)) {
         return errc::invalid_signature;
       }
-      const detail::ecdsa_sig_ptr es(ECDSA_SIG_new());
-      if (!es || ECDSA_SIG_set0(es.get(), r.get(), s.get()) != 1) {
-        return failure(errc::crypto_failure);
-      }
-      (void)r.release();  // ECDSA_SIG_set0 took ownership of r and s
-      (void)s.release();
       std::array<unsigned char, detail::ecdsa_der_capacity(c)> der{};
-      const int len = i2d_ECDSA_SIG(es.get(), nullptr);
-      if (len <= 0 || static_cast<std::size_t>(len) > der.size()) {
-        return failure(errc::crypto_failure);
-      }
-      unsigned char* p = der.data();
-      if (i2d_ECDSA_SIG(es.get(), &p) != len) return failure(errc::crypto_failure);
-      return detail::digest_verify(tmpl_.get(), input,
-                                   bytes_view(der.data(), static_cast<std::size_t>(len)));
+      const std::size_t len = detail::rs_to_der(sig.data(), c, der.data());
+      return v_->verify(input, bytes_view(der.data(), len));
     }
 
    private:
-    verify_context(detail::evp_md_ctx_ptr tmpl, detail::bignum_ptr order) noexcept
-        : tmpl_(std::move(tmpl)), order_(std::move(order)) {}
-    static std::error_code failure(errc e) noexcept {
-      detail::clear_openssl_errors();
-      return e;
-    }
-    detail::evp_md_ctx_ptr tmpl_;
-    detail::bignum_ptr order_;  // only read (BN_cmp) after construction
+    verify_context(std::unique_ptr<detail::prehash_verifier> v,
+                   const std::array<unsigned char, Traits::coordinate_size>& order) noexcept
+        : v_(std::move(v)), order_(order) {}
+    std::unique_ptr<detail::prehash_verifier> v_;              // never null
+    std::array<unsigned char, Traits::coordinate_size> order_;  // n, big-endian
   };
 
   /// A private key bound to this algorithm. Immutable; safe to share between threads. Nonces

@@ -4,7 +4,6 @@
 #define LIGHTJWT_ALGORITHMS_HMAC_HPP
 
 #include <array>
-#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <new>
@@ -16,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include <lightjwt/detail/ctx_pool.hpp>
 #include <lightjwt/detail/openssl.hpp>
 #include <lightjwt/error.hpp>
 #include <lightjwt/keys.hpp>
@@ -41,69 +41,12 @@ struct hs512_traits {
   static constexpr std::size_t size = 64;
 };
 
-/// Returns a small number that differs between the threads that use it: the slot of a
-/// mac_pool that a thread tries first, so that threads do not contend for one slot.
-inline std::size_t thread_slot_hint() noexcept {
-  static std::atomic<std::size_t> next{0};
-  thread_local std::size_t mine = next.fetch_add(1, std::memory_order_relaxed);
-  return mine;
-}
-
 /// Keyed HMAC contexts ready for reuse, owned by one hmac context. A MAC takes a context out of
-/// a slot (an atomic exchange, so exactly one thread owns it), re-initialises it with the key it
-/// already holds (EVP_MAC_init with no key), and puts it back: no EVP_MAC_CTX_dup, so 2 OpenSSL
-/// allocations per MAC instead of 11. When every slot is empty (more threads than slots) it
-/// duplicates the template, as before; a context that finds no empty slot is freed. The pool
-/// dies with its owner, which frees every context in it (EVP_MAC_CTX_free wipes the key), so no
-/// keyed state outlives the key; no thread-local cache keyed by address can be confused by a
-/// new key at an old key's address.
-class mac_pool {
- public:
-  static constexpr std::size_t slots = 8;
-
-  mac_pool() = default;
-  mac_pool(const mac_pool&) = delete;
-  mac_pool& operator=(const mac_pool&) = delete;
-  mac_pool(mac_pool&&) = delete;
-  mac_pool& operator=(mac_pool&&) = delete;
-  ~mac_pool() {
-    for (auto& s : slots_) EVP_MAC_CTX_free(s.ctx.exchange(nullptr, std::memory_order_acquire));
-  }
-
-  /// Takes a context out of the pool (the caller re-initialises it), or null when it is empty.
-  EVP_MAC_CTX* take() noexcept {
-    const std::size_t first = thread_slot_hint();
-    for (std::size_t i = 0; i < slots; ++i) {
-      auto& s = slots_[(first + i) % slots];
-      // A relaxed look first: an empty slot costs no locked instruction.
-      if (s.ctx.load(std::memory_order_relaxed) == nullptr) continue;
-      if (EVP_MAC_CTX* c = s.ctx.exchange(nullptr, std::memory_order_acquire)) return c;
-    }
-    return nullptr;
-  }
-
-  /// Returns a context to the pool, or frees it when every slot is taken.
-  void give(EVP_MAC_CTX* c) noexcept {
-    const std::size_t first = thread_slot_hint();
-    for (std::size_t i = 0; i < slots; ++i) {
-      auto& s = slots_[(first + i) % slots];
-      EVP_MAC_CTX* expected = nullptr;
-      if (s.ctx.load(std::memory_order_relaxed) == nullptr &&
-          s.ctx.compare_exchange_strong(expected, c, std::memory_order_release,
-                                        std::memory_order_relaxed)) {
-        return;
-      }
-    }
-    EVP_MAC_CTX_free(c);
-  }
-
- private:
-  // One cache line per slot: threads that use different slots do not share a line.
-  struct alignas(64) slot {
-    std::atomic<EVP_MAC_CTX*> ctx{nullptr};
-  };
-  std::array<slot, slots> slots_{};
-};
+/// the pool, re-initialises it with the key it already holds (EVP_MAC_init with no key), and
+/// puts it back: no EVP_MAC_CTX_dup, so 2 OpenSSL allocations per MAC instead of 11. When the
+/// pool is empty (more threads than slots) it duplicates the template. EVP_MAC_CTX_free wipes
+/// the key of every context the pool frees.
+using mac_pool = ctx_pool<EVP_MAC_CTX, EVP_MAC_CTX_free>;
 
 /// Builds an HMAC context keyed with `key` for `digest`; the template every MAC is copied from.
 inline evp_mac_ctx_ptr make_hmac_ctx(const char* digest, bytes_view key) noexcept {

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -59,27 +60,53 @@ struct ps512_traits {
   static constexpr rsa_padding padding = rsa_padding::pss;
 };
 
-/// Builds the sign or verify template for an RSA key. PSS fixes all three parameters RFC 7518
-/// §3.5 names: MGF1 with the same hash, and a salt as long as the hash, when signing and when
-/// verifying. OpenSSL's verification default is "auto" salt length, which accepts any salt
-/// (SECURITY-CATALOG SIG-7), so the length is always set explicitly.
-inline evp_md_ctx_ptr make_rsa_template(sig_op op, EVP_PKEY* pkey, const char* digest,
-                                        rsa_padding padding) noexcept {
-  int salt_len = RSA_PSS_SALTLEN_DIGEST;
-  char* md = const_cast<char*>(digest);  // NOLINT: OSSL_PARAM takes non-const, only reads it
-  const std::array<OSSL_PARAM, 4> pss = {
-      OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE,
-                                       const_cast<char*>(OSSL_PKEY_RSA_PAD_MODE_PSS), 0),  // NOLINT
-      OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_MGF1_DIGEST, md, 0),
-      OSSL_PARAM_construct_int(OSSL_SIGNATURE_PARAM_PSS_SALTLEN, &salt_len),
-      OSSL_PARAM_construct_end()};
-  const std::array<OSSL_PARAM, 2> pkcs1 = {
-      OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE,
-                                       const_cast<char*>(OSSL_PKEY_RSA_PAD_MODE_PKCSV15),  // NOLINT
-                                       0),
-      OSSL_PARAM_construct_end()};
-  return make_sig_template(op, pkey, digest,
-                           padding == rsa_padding::pss ? pss.data() : pkcs1.data());
+/// The signature parameters of an RSA algorithm, as OpenSSL takes them. PSS fixes all three
+/// parameters RFC 7518 §3.5 names: MGF1 with the same hash, and a salt as long as the hash, when
+/// signing and when verifying. OpenSSL's verification default is "auto" salt length, which
+/// accepts any salt (SECURITY-CATALOG SIG-7), so the length is always set explicitly.
+class rsa_params {
+ public:
+  rsa_params(const char* digest, rsa_padding padding) noexcept {
+    char* md = const_cast<char*>(digest);  // NOLINT: OSSL_PARAM takes non-const, only reads it
+    if (padding == rsa_padding::pss) {
+      params_ = {OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE,
+                                                  const_cast<char*>(OSSL_PKEY_RSA_PAD_MODE_PSS),  // NOLINT
+                                                  0),
+                 OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_MGF1_DIGEST, md, 0),
+                 OSSL_PARAM_construct_int(OSSL_SIGNATURE_PARAM_PSS_SALTLEN, &salt_len_),
+                 OSSL_PARAM_construct_end()};
+    } else {
+      params_ = {OSSL_PARAM_construct_utf8_string(
+                     OSSL_SIGNATURE_PARAM_PAD_MODE,
+                     const_cast<char*>(OSSL_PKEY_RSA_PAD_MODE_PKCSV15), 0),  // NOLINT
+                 OSSL_PARAM_construct_end(), OSSL_PARAM_construct_end(),
+                 OSSL_PARAM_construct_end()};
+    }
+  }
+  rsa_params(const rsa_params&) = delete;  // params_ points at salt_len_
+  rsa_params& operator=(const rsa_params&) = delete;
+  rsa_params(rsa_params&&) = delete;
+  rsa_params& operator=(rsa_params&&) = delete;
+  ~rsa_params() = default;
+  [[nodiscard]] const OSSL_PARAM* get() const noexcept { return params_.data(); }
+
+ private:
+  int salt_len_ = RSA_PSS_SALTLEN_DIGEST;
+  std::array<OSSL_PARAM, 4> params_{};
+};
+
+/// Builds the signing template for an RSA key.
+inline evp_md_ctx_ptr make_rsa_sign_template(EVP_PKEY* pkey, const char* digest,
+                                             rsa_padding padding) noexcept {
+  const rsa_params params(digest, padding);
+  return make_sig_template(sig_op::sign, pkey, digest, params.get());
+}
+
+/// Prepares the verification of an RSA key's signatures.
+inline std::unique_ptr<prehash_verifier> make_rsa_verifier(EVP_PKEY* pkey, const char* digest,
+                                                           rsa_padding padding) noexcept {
+  const rsa_params params(digest, padding);
+  return prehash_verifier::create(pkey, digest, params.get());
 }
 
 /// Checks that `pkey` is a valid RSA key (KEY-3, KEY-4) and returns its modulus length in bytes,
@@ -119,13 +146,9 @@ struct rsa_algorithm {
       std::error_code ec;
       const std::size_t size = detail::bind_rsa_key(key.native_handle(), false, ec);
       if (ec) return ec;
-      auto tmpl = detail::make_rsa_template(detail::sig_op::verify, key.native_handle(),
-                                            Traits::digest, Traits::padding);
-      if (!tmpl) {
-        detail::clear_openssl_errors();
-        return errc::crypto_failure;
-      }
-      return verify_context(std::move(tmpl), size);
+      auto v = detail::make_rsa_verifier(key.native_handle(), Traits::digest, Traits::padding);
+      if (!v) return errc::crypto_failure;
+      return verify_context(std::move(v), size);
     }
 
     /// Returns the modulus length in bytes: the only signature length that can verify.
@@ -136,13 +159,13 @@ struct rsa_algorithm {
     /// invalid_signature without reaching OpenSSL. No C++ heap allocation.
     [[nodiscard]] std::error_code verify(bytes_view input, bytes_view sig) const noexcept {
       if (sig.size() != size_) return errc::invalid_signature;
-      return detail::digest_verify(tmpl_.get(), input, sig);
+      return v_->verify(input, sig);
     }
 
    private:
-    verify_context(detail::evp_md_ctx_ptr tmpl, std::size_t size) noexcept
-        : tmpl_(std::move(tmpl)), size_(size) {}
-    detail::evp_md_ctx_ptr tmpl_;
+    verify_context(std::unique_ptr<detail::prehash_verifier> v, std::size_t size) noexcept
+        : v_(std::move(v)), size_(size) {}
+    std::unique_ptr<detail::prehash_verifier> v_;  // never null
     std::size_t size_;
   };
 
@@ -154,8 +177,8 @@ struct rsa_algorithm {
       std::error_code ec;
       const std::size_t size = detail::bind_rsa_key(key.native_handle(), true, ec);
       if (ec) return ec;
-      auto tmpl = detail::make_rsa_template(detail::sig_op::sign, key.native_handle(),
-                                            Traits::digest, Traits::padding);
+      auto tmpl =
+          detail::make_rsa_sign_template(key.native_handle(), Traits::digest, Traits::padding);
       if (!tmpl) {
         detail::clear_openssl_errors();
         return errc::crypto_failure;
