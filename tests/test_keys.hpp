@@ -1,5 +1,5 @@
-// Test helpers: read the shared vectors, decode hex and Base64URL, and build EVP_PKEYs from JWK
-// members (OSSL_PARAM_BLD + EVP_PKEY_fromdata) until the library has its own JWK parser.
+// Test helpers: read the shared vectors, decode hex and Base64URL, load JWKs through the library
+// (lightjwt/jwk.hpp) and build raw EVP_PKEYs from JWK members for keys the parser refuses.
 // SPDX-License-Identifier: MIT
 #ifndef LIGHTJWT_TESTS_TEST_KEYS_HPP
 #define LIGHTJWT_TESTS_TEST_KEYS_HPP
@@ -13,16 +13,14 @@
 #include <utility>
 #include <vector>
 
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <nlohmann/json.hpp>
 
 #include <lightjwt/base64url.hpp>
 #include <lightjwt/detail/openssl.hpp>
+#include <lightjwt/jwk.hpp>
 #include <lightjwt/keys.hpp>
 #include <lightjwt/span.hpp>
 
@@ -88,102 +86,36 @@ inline bytes to_bytes(std::string_view s) { return bytes(s.begin(), s.end()); }
 /// Returns a view of `b`.
 inline lightjwt::bytes_view view(const bytes& b) { return {b.data(), b.size()}; }
 
-namespace detail {
-
-struct param_builder {
-  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
-  std::vector<lightjwt::detail::bignum_ptr> bns;
-  std::vector<bytes> octets;
-  param_builder() = default;
-  param_builder(const param_builder&) = delete;
-  param_builder& operator=(const param_builder&) = delete;
-  ~param_builder() { OSSL_PARAM_BLD_free(bld); }
-
-  void bn(const char* key, const bytes& be) {
-    bns.emplace_back(BN_bin2bn(be.data(), static_cast<int>(be.size()), nullptr));
-    if (!bns.back() || OSSL_PARAM_BLD_push_BN(bld, key, bns.back().get()) != 1) {
-      throw std::runtime_error("OSSL_PARAM_BLD_push_BN");
-    }
-  }
-  void octet(const char* key, bytes b) {
-    octets.push_back(std::move(b));
-    if (OSSL_PARAM_BLD_push_octet_string(bld, key, octets.back().data(), octets.back().size()) !=
-        1) {
-      throw std::runtime_error("OSSL_PARAM_BLD_push_octet_string");
-    }
-  }
-  void utf8(const char* key, const char* value) {
-    if (OSSL_PARAM_BLD_push_utf8_string(bld, key, value, 0) != 1) {
-      throw std::runtime_error("OSSL_PARAM_BLD_push_utf8_string");
-    }
-  }
-  pkey_ptr build(const char* type, bool with_private) {
-    OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
-    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr);
-    EVP_PKEY* k = nullptr;
-    const bool ok =
-        params != nullptr && ctx != nullptr && EVP_PKEY_fromdata_init(ctx) == 1 &&
-        EVP_PKEY_fromdata(ctx, &k, with_private ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) ==
-            1;
-    EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params);
-    if (!ok) {
-      EVP_PKEY_free(k);
-      throw std::runtime_error(std::string("EVP_PKEY_fromdata failed for ") + type);
-    }
-    return pkey_ptr(k);
-  }
-};
-
-inline const char* ec_group_name(const std::string& crv) {
-  if (crv == "P-256") return "prime256v1";
-  if (crv == "P-384") return "secp384r1";
-  if (crv == "P-521") return "secp521r1";
-  throw std::runtime_error("unsupported crv " + crv);
-}
-
-}  // namespace detail
-
-/// Builds an EVP_PKEY from a JWK's members (RSA, EC, OKP Ed25519/Ed448). With `with_private`
-/// the private members are required; otherwise they are ignored. Throws when OpenSSL refuses.
+/// Builds an EVP_PKEY from a JWK's members (RSA, EC, OKP Ed25519/Ed448) with the library's own
+/// builder (lightjwt::detail::pkey_from_members), without the JWK parser's checks: tests use it
+/// to make keys the parser would refuse (even e, oversized moduli, ...). With `with_private` the
+/// private members are required; otherwise they are ignored. Throws when OpenSSL refuses.
 inline pkey_ptr jwk_to_evp(const nlohmann::json& jwk, bool with_private) {
   const std::string kty = jwk.at("kty").get<std::string>();
-  auto member = [&](const char* name) { return b64u(jwk.at(name).get<std::string>()); };
-  detail::param_builder b;
-  if (kty == "RSA") {
-    b.bn(OSSL_PKEY_PARAM_RSA_N, member("n"));
-    b.bn(OSSL_PKEY_PARAM_RSA_E, member("e"));
-    if (with_private) {
-      b.bn(OSSL_PKEY_PARAM_RSA_D, member("d"));
-      if (jwk.contains("p")) {
-        b.bn(OSSL_PKEY_PARAM_RSA_FACTOR1, member("p"));
-        b.bn(OSSL_PKEY_PARAM_RSA_FACTOR2, member("q"));
-        b.bn(OSSL_PKEY_PARAM_RSA_EXPONENT1, member("dp"));
-        b.bn(OSSL_PKEY_PARAM_RSA_EXPONENT2, member("dq"));
-        b.bn(OSSL_PKEY_PARAM_RSA_COEFFICIENT1, member("qi"));
-      }
-    }
-    return b.build("RSA", with_private);
-  }
-  if (kty == "EC") {
-    b.utf8(OSSL_PKEY_PARAM_GROUP_NAME, detail::ec_group_name(jwk.at("crv").get<std::string>()));
-    bytes point{0x04};
-    const bytes x = member("x");
-    const bytes y = member("y");
-    point.insert(point.end(), x.begin(), x.end());
-    point.insert(point.end(), y.begin(), y.end());
-    b.octet(OSSL_PKEY_PARAM_PUB_KEY, std::move(point));
-    if (with_private) b.bn(OSSL_PKEY_PARAM_PRIV_KEY, member("d"));
-    return b.build("EC", with_private);
-  }
-  if (kty == "OKP") {
-    const std::string crv = jwk.at("crv").get<std::string>();
-    if (crv != "Ed25519" && crv != "Ed448") throw std::runtime_error("unsupported crv " + crv);
-    b.octet(OSSL_PKEY_PARAM_PUB_KEY, member("x"));
-    if (with_private) b.octet(OSSL_PKEY_PARAM_PRIV_KEY, member("d"));
-    return b.build(crv == "Ed25519" ? "ED25519" : "ED448", with_private);
-  }
-  throw std::runtime_error("unsupported kty " + kty);
+  const std::string crv = jwk.value("crv", "");
+  auto member = [&](const char* name) {
+    return jwk.contains(name) ? b64u(jwk.at(name).get<std::string>()) : bytes();
+  };
+  const bytes n = member("n"), e = member("e"), p = member("p"), q = member("q"), dp = member("dp"),
+              dq = member("dq"), qi = member("qi"), x = member("x"), y = member("y"),
+              d = member("d");
+  lightjwt::detail::jwk_key_material m;
+  m.kty = kty;
+  m.crv = crv;
+  m.n = view(n);
+  m.e = view(e);
+  m.p = view(p);
+  m.q = view(q);
+  m.dp = view(dp);
+  m.dq = view(dq);
+  m.qi = view(qi);
+  m.x = view(x);
+  m.y = view(y);
+  m.d = view(d);
+  if (with_private && d.empty()) throw std::runtime_error("private JWK without d");
+  pkey_ptr k = lightjwt::detail::pkey_from_members(m, with_private);
+  if (!k) throw std::runtime_error("EVP_PKEY_fromdata failed for kty " + kty);
+  return k;
 }
 
 /// Returns the DER SubjectPublicKeyInfo of `k`.
@@ -267,17 +199,21 @@ inline std::string pem_wrap(const char* label, const bytes& der) {
   return detail::drain(bio);
 }
 
-/// Loads a JWK's public half through public_key::from_der (SPKI), as a JWK loader would.
+/// Loads a JWK's public half through the library's JWK parser (lightjwt::jwk::parse); private
+/// members, when present, are accepted and the public half is returned.
 inline lightjwt::result<lightjwt::public_key> public_from_jwk(const nlohmann::json& jwk) {
-  const pkey_ptr k = jwk_to_evp(jwk, false);
-  const bytes der = public_der(k.get());
-  return lightjwt::public_key::from_der(view(der));
+  auto k = lightjwt::jwk::parse(jwk.dump(), lightjwt::jwk_access::allow_private);
+  if (!k) return k.error();
+  if (k->public_key_ptr() == nullptr) return lightjwt::errc::invalid_key;
+  return *k->public_key_ptr();
 }
 
-/// Loads a private JWK through private_key::from_pem (PKCS#8).
+/// Loads a private JWK through the library's JWK parser (lightjwt::jwk::parse).
 inline lightjwt::result<lightjwt::private_key> private_from_jwk(const nlohmann::json& jwk) {
-  const pkey_ptr k = jwk_to_evp(jwk, true);
-  return lightjwt::private_key::from_pem(private_pem(k.get()));
+  auto k = lightjwt::jwk::parse(jwk.dump(), lightjwt::jwk_access::allow_private);
+  if (!k) return k.error();
+  if (k->private_key_ptr() == nullptr) return lightjwt::errc::invalid_key;
+  return *k->private_key_ptr();
 }
 
 /// Generates a key: type "RSA" with `bits`, "EC" with curve `curve` ("P-256"), "ED25519",

@@ -24,6 +24,7 @@
 #include <lightjwt/detail/json_scan.hpp>
 #include <lightjwt/detail/token_data.hpp>
 #include <lightjwt/error.hpp>
+#include <lightjwt/jwk.hpp>
 #include <lightjwt/token.hpp>
 
 namespace lightjwt {
@@ -40,7 +41,7 @@ struct bound_key {
 
 /// Header parameters registered by RFC 7515 §4.1 and RFC 7516 §4.1: never valid in `crit`.
 inline bool is_registered_header(std::string_view n) noexcept {
-  constexpr std::string_view names[] = {"alg",      "jku", "jwk", "kid",  "x5u", "x5c", "x5t",
+  constexpr std::string_view names[] = {"alg", "jku", "jwk", "kid",  "x5u", "x5c", "x5t",
                                         "x5t#S256", "typ", "cty", "crit", "enc", "zip"};
   return std::find(std::begin(names), std::end(names), n) != std::end(names);
 }
@@ -284,6 +285,44 @@ class verifier<Signers...>::builder {
                           std::string issuer) {
     return add<S>(k, std::move(kid), std::move(issuer));
   }
+  /// Binds one JWK, with its kid. A JWK with `alg` is bound to that algorithm: it must be one of
+  /// Signers... (else algorithm_not_allowed) and fit the key (else invalid_key or key_too_weak,
+  /// as the algorithm's verify_context says). A JWK without `alg` is bound to the single S in
+  /// Signers... whose verify_context accepts the key: none -> invalid_key, more than one ->
+  /// insecure_configuration (give the JWK an alg, or narrow the allowlist). A JWK not usable
+  /// for verification (use other than "sig", key_ops without "verify") -> invalid_key (KEY-6).
+  builder& key(const jwk& k) {
+    if (error_) return *this;
+    if (auto ec = bind_jwk(k)) error_ = ec;
+    return *this;
+  }
+  /// Binds every key of a set as key(const jwk&) does, except that entries not usable for
+  /// verification, entries whose alg is not in Signers... and entries without alg that no
+  /// algorithm of Signers... accepts are left out (keys_left_out()
+  /// counts them; a token naming such a kid fails with key_not_found). A set that leaves no key
+  /// bound -> key_not_found at build().
+  builder& keys(const jwk_set& set) {
+    if (error_) return *this;
+    std::size_t bound = 0;
+    for (const jwk& k : set.keys()) {
+      // RFC 7517 §5: what this verifier cannot use is left out, never half-used; an entry without
+      // alg that fits no allowed algorithm is such an entry (a provider's set may mix key types).
+      if (!k.usable_for_verification() || (!k.alg().empty() && !in_allowlist(k.alg())) ||
+          (k.alg().empty() && fitting_count(k) == 0)) {
+        ++left_out_;
+        continue;
+      }
+      if (auto ec = bind_jwk(k)) {
+        error_ = ec;
+        return *this;
+      }
+      ++bound;
+    }
+    if (bound == 0) error_ = make_error_code(errc::key_not_found);
+    return *this;
+  }
+  /// Returns how many entries keys() left out so far.
+  [[nodiscard]] std::size_t keys_left_out() const noexcept { return left_out_; }
   /// Requires `iss` to equal `iss` (may be called again to accept several issuers).
   builder& issuer(std::string iss) {
     v_.rules_.issuers.push_back(std::move(iss));
@@ -395,6 +434,67 @@ class verifier<Signers...>::builder {
         detail::bound_key<S>{std::move(kid), std::move(issuer), std::move(*ctx)});
     return *this;
   }
+  // Returns the key of `k` that S binds (public_key or hmac_key), or null when it has none.
+  template <class S>
+  static const typename S::verify_key* jwk_key_for(const jwk& k) noexcept {
+    using K = typename S::verify_key;
+    if constexpr (std::is_same_v<K, public_key>) {
+      return k.public_key_ptr();
+    } else if constexpr (std::is_same_v<K, hmac_key>) {
+      return k.hmac_key_ptr();
+    } else {
+      return nullptr;
+    }
+  }
+  // Returns true when S's verify_context accepts the key of `k`.
+  template <class S>
+  static bool jwk_fits(const jwk& k) noexcept {
+    const auto* key = jwk_key_for<S>(k);
+    return key != nullptr && S::verify_context::create(*key).has_value();
+  }
+  template <class S>
+  std::error_code bind_as(const jwk& k) {
+    const auto* key = jwk_key_for<S>(k);
+    if (key == nullptr) return errc::invalid_key;
+    add<S>(*key, std::string(k.kid()), {});
+    return error_;
+  }
+  template <class S>
+  void bind_named(const jwk& k, bool& done, std::error_code& ec) {
+    if (done || S::name != k.alg()) return;
+    done = true;
+    ec = bind_as<S>(k);
+  }
+  template <class S>
+  void bind_fitting(const jwk& k, bool& done, std::error_code& ec) {
+    if (done || !jwk_fits<S>(k)) return;
+    done = true;
+    ec = bind_as<S>(k);
+  }
+  // Returns how many of Signers... accept the key of `k`.
+  [[nodiscard]] static std::size_t fitting_count(const jwk& k) noexcept {
+    return ((jwk_fits<Signers>(k) ? std::size_t{1} : std::size_t{0}) + ...);
+  }
+  [[nodiscard]] static bool in_allowlist(std::string_view alg) noexcept {
+    return ((Signers::name == alg) || ...);
+  }
+  // One mechanism for every algorithm (DESIGN.md principle 6): the JWK's alg names the policy,
+  // or, without alg, the policies whose verify_context accepts the key are counted; the key is
+  // bound only when exactly one does.
+  std::error_code bind_jwk(const jwk& k) {
+    if (!k.usable_for_verification()) return errc::invalid_key;
+    std::error_code ec;
+    bool done = false;
+    if (!k.alg().empty()) {
+      (bind_named<Signers>(k, done, ec), ...);
+      return done ? ec : make_error_code(errc::algorithm_not_allowed);
+    }
+    const std::size_t fitting = fitting_count(k);
+    if (fitting == 0) return errc::invalid_key;
+    if (fitting > 1) return errc::insecure_configuration;
+    (bind_fitting<Signers>(k, done, ec), ...);
+    return ec;
+  }
   template <class V>
   static void collect_kids(const V& vec, std::vector<std::string_view>& out) {
     for (const auto& k : vec) {
@@ -407,6 +507,7 @@ class verifier<Signers...>::builder {
 
   verifier v_;
   std::error_code error_;
+  std::size_t left_out_ = 0;
 };
 
 }  // namespace lightjwt
