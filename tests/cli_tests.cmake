@@ -1,6 +1,6 @@
 # The command-line tool's tests: its own behaviour (cli_test) and interoperability with PyJWT
-# (interop_pyjwt) and node's jose (interop_node_jose). Included at the end of
-# tests/CMakeLists.txt.
+# (interop_pyjwt, and for JWKs interop_pyjwt_jwks) and node's jose (interop_node_jose,
+# interop_node_jose_jwks). Included at the end of tests/CMakeLists.txt.
 # SPDX-License-Identifier: MIT
 #
 # Both run Debian's /usr/bin/python3 (LIGHTJWT_PYTHON): a python3 found first on PATH (pyenv, a
@@ -36,6 +36,22 @@ set_tests_properties(interop_pyjwt PROPERTIES
                      LABELS interop
                      TIMEOUT 300)
 
+# JWKs with PyJWT: PyJWKSet over the tool's exported JWK Sets, the tool's verify --jwks over
+# PyJWT's JWKs and, when the examples are built (examples/ comes before tests/), PyJWKClient
+# fetching the JWK Set of examples/jwks/jwks_server over HTTP.
+set(lightjwt_pyjwt_jwks_args "$<TARGET_FILE:lightjwt_cli>")
+if(TARGET jwks_server)
+  list(APPEND lightjwt_pyjwt_jwks_args "$<TARGET_FILE:jwks_server>")
+else()
+  message(STATUS "lightjwt: examples not built: interop_pyjwt_jwks runs without PyJWKClient")
+endif()
+add_test(NAME interop_pyjwt_jwks
+         COMMAND "${LIGHTJWT_PYTHON}" "${CMAKE_CURRENT_LIST_DIR}/interop/pyjwt_jwks_interop_test.py"
+                 ${lightjwt_pyjwt_jwks_args})
+set_tests_properties(interop_pyjwt_jwks PROPERTIES
+                     LABELS interop
+                     TIMEOUT 300)
+
 # --------------------------------------------------------------------- interop with node jose
 # tests/interop/node/jose_interop.mjs against panva/jose, the version pinned in
 # tests/interop/node/package-lock.json. Node and npm are required, never skipped: tools/setup.sh
@@ -67,7 +83,7 @@ set(lightjwt_node_dir "${CMAKE_BINARY_DIR}/interop-node")
 file(MAKE_DIRECTORY "${lightjwt_node_dir}")
 file(WRITE "${CMAKE_CURRENT_BINARY_DIR}/interop_node_install.cmake" [=[
 file(MAKE_DIRECTORY "${DEST}")
-foreach(name IN ITEMS package.json package-lock.json jose_interop.mjs)
+foreach(name IN ITEMS package.json package-lock.json jose_interop.mjs jose_jwks_interop.mjs)
   configure_file("${SOURCE}/${name}" "${DEST}/${name}" COPYONLY)
 endforeach()
 execute_process(COMMAND "${NPM}" ci --no-audit --no-fund --ignore-scripts
@@ -90,6 +106,17 @@ add_test(NAME interop_node_jose
                  "$<TARGET_FILE:lightjwt_cli>"
          WORKING_DIRECTORY "${lightjwt_node_dir}")
 set_tests_properties(interop_node_jose PROPERTIES
+                     FIXTURES_REQUIRED node_jose
+                     LABELS interop
+                     TIMEOUT 300)
+
+# JWKs with jose: createLocalJWKSet over the tool's exported JWK Sets, the tool's verify --jwks
+# over jose's exportJWK output, and RFC 7638 thumbprints (tests/interop/node/jose_jwks_interop.mjs).
+add_test(NAME interop_node_jose_jwks
+         COMMAND "${LIGHTJWT_NODE}" "${lightjwt_node_dir}/jose_jwks_interop.mjs"
+                 "$<TARGET_FILE:lightjwt_cli>"
+         WORKING_DIRECTORY "${lightjwt_node_dir}")
+set_tests_properties(interop_node_jose_jwks PROPERTIES
                      FIXTURES_REQUIRED node_jose
                      LABELS interop
                      TIMEOUT 300)

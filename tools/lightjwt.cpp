@@ -1,4 +1,5 @@
-// The lightjwt command-line tool: sign, verify and decode compact JWS tokens (docs/cli.md).
+// The lightjwt command-line tool: sign, verify and decode compact JWS tokens, and convert keys
+// to JWKs (docs/cli.md).
 // SPDX-License-Identifier: MIT
 #include <lightjwt/lightjwt.hpp>
 
@@ -294,8 +295,13 @@ constexpr std::string_view sign_usage =
 constexpr std::string_view verify_usage =
     "usage: lightjwt verify --alg ALG --key FILE [--iss ISS]... [--aud AUD]... [--ignore-aud]\n"
     "                       [--sub SUB] [--typ TYP] [--leeway SECONDS] [--now UNIX_TIME]\n"
-    "                       [--no-exp] TOKEN|-\n";
+    "                       [--no-exp] TOKEN|-\n"
+    "       lightjwt verify --jwks FILE [--alg ALG] [same options] TOKEN|-\n";
 constexpr std::string_view decode_usage = "usage: lightjwt decode TOKEN|-\n";
+constexpr std::string_view jwk_usage =
+    "usage: lightjwt jwk from-pem FILE [--kid KID] [--alg ALG] [--private]\n"
+    "       lightjwt jwk thumbprint FILE\n"
+    "       lightjwt jwk set FILE...\n";
 
 constexpr std::string_view general_usage =
     "usage:\n"
@@ -303,7 +309,11 @@ constexpr std::string_view general_usage =
     "  lightjwt verify --alg ALG --key FILE [--iss ISS]... [--aud AUD]... [--ignore-aud]\n"
     "                  [--sub SUB] [--typ TYP] [--leeway SECONDS] [--now UNIX_TIME]\n"
     "                  [--no-exp] TOKEN|-\n"
+    "  lightjwt verify --jwks FILE [--alg ALG] [same options] TOKEN|-\n"
     "  lightjwt decode TOKEN|-\n"
+    "  lightjwt jwk from-pem FILE [--kid KID] [--alg ALG] [--private]\n"
+    "  lightjwt jwk thumbprint FILE\n"
+    "  lightjwt jwk set FILE...\n"
     "  lightjwt help [COMMAND] | --help | --version\n";
 
 std::string help_text() {
@@ -315,13 +325,20 @@ std::string help_text() {
        "         exp is required (--no-exp waives it). Without --aud, a token carrying aud is\n"
        "         refused unless --ignore-aud is given. --iss and --aud may be repeated (any\n"
        "         one matches). --leeway is at most 300. TOKEN - reads standard input.\n"
+       "         --jwks takes the keys of a JWK Set (or one JWK): the token's kid picks the\n"
+       "         key and the key's alg the algorithm; --alg then narrows the algorithms.\n"
        "decode   prints {\"header\":...,\"payload\":...} WITHOUT verifying anything.\n"
+       "jwk      from-pem prints a PEM key as a JWK (public members only unless --private);\n"
+       "         thumbprint prints the RFC 7638 SHA-256 thumbprint of a JWK (or PEM) file;\n"
+       "         set prints a JWK Set of the public keys of PEM or JWK files (kid defaults to\n"
+       "         the thumbprint).\n"
        "\n"
        "algorithms: ";
   s += algorithm_names(algorithms{});
   s += "\n"
        "keys:     HS*: the file's raw bytes are the secret (at least the hash size: 32, 48 or\n"
-       "          64 bytes). Others: PEM (sign: private key; verify: public key or certificate).\n"
+       "          64 bytes). Others: PEM (sign: private key; verify: public key or certificate),\n"
+       "          or --jwks with a JWK Set of public keys.\n"
        "\n"
        "exit status: 0 success; 1 the token was refused (stderr starts with the error name);\n"
        "             2 usage or key error.\n";
@@ -490,13 +507,9 @@ struct verify_request {
   bool allow_missing_exp = false;
 };
 
-template <class S>
-int verify_with(const verify_request& r) {
-  const auto key = load_key(key_tag<typename S::verify_key>{}, r.key_bytes);
-  if (!key) return report(key.error(), exit_usage, key_context<S>());
-  typename lightjwt::verifier<S>::builder b;
-  // One key without an id: the verifier treats a token's kid as a hint and uses this key.
-  b.key(S{}, *key);
+/// Adds the claim rules of the command line to a verifier's builder.
+template <class Builder>
+void add_rules(Builder& b, const verify_request& r) {
   for (const auto& iss : r.issuers) b.issuer(iss);
   for (const auto& aud : r.audiences) b.audience(aud);
   if (r.ignore_audience) b.ignore_audience();
@@ -504,21 +517,83 @@ int verify_with(const verify_request& r) {
   if (r.type) b.type(*r.type);
   if (r.allow_missing_exp) b.allow_missing_exp();
   b.leeway(std::chrono::seconds(r.leeway));
+}
+
+/// Verifies the token with a built verifier and prints its payload (exit 0), or reports why it
+/// was refused (exit 1).
+template <class V>
+int verify_and_print(const V& v, const verify_request& r) {
+  const auto t = r.now ? v.verify_at(r.token, *r.now) : v.verify(r.token);
+  if (!t) return report(t.error(), exit_refused);
+  return print(one_line_json(t->payload_json()) + "\n") ? exit_ok
+                                                        : fail("cannot write to standard output");
+}
+
+template <class S>
+int verify_with(const verify_request& r) {
+  const auto key = load_key(key_tag<typename S::verify_key>{}, r.key_bytes);
+  if (!key) return report(key.error(), exit_usage, key_context<S>());
+  typename lightjwt::verifier<S>::builder b;
+  // One key without an id: the verifier treats a token's kid as a hint and uses this key.
+  b.key(S{}, *key);
+  add_rules(b, r);
   const auto v = std::move(b).build();
   if (!v) {
     const bool key_error =
         v.error() == lightjwt::errc::key_too_weak || v.error() == lightjwt::errc::invalid_key;
     return report(v.error(), exit_usage, key_error ? key_context<S>() : "--leeway");
   }
-  const auto t = r.now ? v->verify_at(r.token, *r.now) : v->verify(r.token);
-  if (!t) return report(t.error(), exit_refused);
-  return print(one_line_json(t->payload_json()) + "\n") ? exit_ok
-                                                        : fail("cannot write to standard output");
+  return verify_and_print(*v, r);
+}
+
+/// --jwks: binds every key of the set to the algorithm among S... that its alg names or, without
+/// alg, that its kty and crv fit; the token's kid then picks the key.
+template <class... S>
+int verify_with_set(const verify_request& r, const lightjwt::jwk_set& set) {
+  typename lightjwt::verifier<S...>::builder b;
+  b.keys(set);
+  add_rules(b, r);
+  const auto v = std::move(b).build();
+  if (!v) {
+    using lightjwt::errc;
+    const std::error_code e = v.error();
+    std::string context = "--jwks";
+    if (e == errc::insecure_configuration && r.leeway <= lightjwt::max_leeway.count()) {
+      context += ": a key without alg fits several algorithms; give it an alg, or use --alg";
+    } else if (e == errc::key_not_found) {
+      context += ": no key of the set fits the algorithms allowed";
+    } else if (e != errc::key_too_weak && e != errc::invalid_key &&
+               e != errc::algorithm_not_allowed && e != errc::crypto_failure) {
+      context = "--leeway";
+    }
+    return report(e, exit_usage, context);
+  }
+  return verify_and_print(*v, r);
+}
+
+template <class... S>
+int verify_with_any(algorithm_list<S...> /*all*/, const verify_request& r,
+                    const lightjwt::jwk_set& set) {
+  return verify_with_set<S...>(r, set);
+}
+
+/// Reads a JWK Set, or one JWK as a set of one: public keys only.
+lightjwt::result<lightjwt::jwk_set> load_jwk_set(std::string_view text) {
+  const auto doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+  if (doc.is_object() && !doc.contains("keys") && doc.contains("kty")) {
+    auto k = lightjwt::jwk::parse(text);
+    if (!k) return k.error();
+    lightjwt::jwk_set set;
+    set.add(std::move(*k));
+    return set;
+  }
+  return lightjwt::jwk_set::parse(text);
 }
 
 int cmd_verify(const std::vector<std::string_view>& args) {
-  static constexpr std::array<option_spec, 10> specs{{{"--alg", true, false},
+  static constexpr std::array<option_spec, 11> specs{{{"--alg", true, false},
                                                       {"--key", true, false},
+                                                      {"--jwks", true, false},
                                                       {"--iss", true, true},
                                                       {"--aud", true, true},
                                                       {"--ignore-aud", false, false},
@@ -530,8 +605,14 @@ int cmd_verify(const std::vector<std::string_view>& args) {
   parsed_args p;
   if (auto err = parse_args(args, specs, p); !err.empty()) return usage_error(err, verify_usage);
   if (p.help) return print(verify_usage) ? exit_ok : exit_usage;
+  const bool with_jwks = p.has("--jwks");
+  if (with_jwks && p.has("--key")) {
+    return usage_error("--jwks and --key exclude each other", verify_usage);
+  }
   for (const char* required : {"--alg", "--key"}) {
-    if (!p.has(required)) return usage_error(std::string(required) + " is required", verify_usage);
+    if (!with_jwks && !p.has(required)) {
+      return usage_error(std::string(required) + " is required (or --jwks FILE)", verify_usage);
+    }
   }
   if (p.operands.size() != 1) {
     return usage_error(p.operands.empty() ? "TOKEN is missing" : "give exactly one TOKEN",
@@ -540,8 +621,10 @@ int cmd_verify(const std::vector<std::string_view>& args) {
   if (p.has("--aud") && p.has("--ignore-aud")) {
     return usage_error("--aud and --ignore-aud exclude each other", verify_usage);
   }
-  const std::string_view alg = *p.get("--alg");
-  if (!with_algorithm(alg, algorithms{}, [](auto) { return 0; })) return unknown_algorithm(alg);
+  const std::optional<std::string_view> alg = p.get("--alg");
+  if (alg && !with_algorithm(*alg, algorithms{}, [](auto) { return 0; })) {
+    return unknown_algorithm(*alg);
+  }
 
   verify_request r;
   if (const auto s = p.get("--leeway")) {
@@ -560,13 +643,26 @@ int cmd_verify(const std::vector<std::string_view>& args) {
   if (const auto s = p.get("--sub")) r.subject = std::string(*s);
   if (const auto s = p.get("--typ")) r.type = std::string(*s);
 
+  if (with_jwks) {
+    std::string text;
+    if (!read_file("JWK Set file", std::string(*p.get("--jwks")), text)) return exit_usage;
+    const auto set = load_jwk_set(text);
+    if (!set) return report(set.error(), exit_usage, "--jwks");
+    const auto token = read_token(p.operands.front());
+    if (!token) return exit_usage;
+    r.token = *token;
+    if (!alg) return verify_with_any(algorithms{}, r, *set);
+    return *with_algorithm(*alg, algorithms{},
+                           [&](auto s) { return verify_with_set<decltype(s)>(r, *set); });
+  }
+
   secret_string key;
   if (!read_file("key file", std::string(*p.get("--key")), key.str())) return exit_usage;
   const auto token = read_token(p.operands.front());
   if (!token) return exit_usage;
   r.key_bytes = key.view();
   r.token = *token;
-  return *with_algorithm(alg, algorithms{}, [&](auto s) { return verify_with<decltype(s)>(r); });
+  return *with_algorithm(*alg, algorithms{}, [&](auto s) { return verify_with<decltype(s)>(r); });
 }
 
 // ------------------------------------------------------------------------------------ decode
@@ -590,6 +686,129 @@ int cmd_decode(const std::vector<std::string_view>& args) {
   return print(out) ? exit_ok : fail("cannot write to standard output");
 }
 
+// --------------------------------------------------------------------------------------- jwk
+
+/// True when `text` starts, after whitespace, with PEM armour.
+bool is_pem(std::string_view text) {
+  const std::size_t i = text.find_first_not_of(" \t\r\n");
+  return i != std::string_view::npos && text.substr(i, 10) == "-----BEGIN";
+}
+
+/// Loads a PEM key as a JWK: a private key (PKCS#8, RSA or EC PRIVATE KEY) keeps its private
+/// members when `with_private`; otherwise a public key or certificate.
+lightjwt::result<lightjwt::jwk> jwk_from_pem(std::string_view pem, bool with_private,
+                                             std::string kid, std::string alg) {
+  if (pem.find("PRIVATE KEY-----") != std::string_view::npos) {
+    const auto k = lightjwt::private_key::from_pem(pem);
+    if (!k) return k.error();
+    return lightjwt::jwk::from_key(*k, with_private, std::move(kid), std::move(alg));
+  }
+  const auto k = lightjwt::public_key::from_pem(pem);
+  if (!k) return k.error();
+  return lightjwt::jwk::from_key(*k, std::move(kid), std::move(alg));
+}
+
+/// Loads a key file of `jwk thumbprint` and `jwk set`: a JWK (private members allowed: only the
+/// public ones are used) or a PEM key.
+lightjwt::result<lightjwt::jwk> load_jwk(std::string_view text) {
+  if (is_pem(text)) return jwk_from_pem(text, false, {}, {});
+  return lightjwt::jwk::parse(text, lightjwt::jwk_access::allow_private);
+}
+
+std::string file_context(std::string_view path) { return "'" + std::string(path) + "'"; }
+
+int cmd_jwk_from_pem(const std::vector<std::string_view>& args) {
+  static constexpr std::array<option_spec, 3> specs{
+      {{"--kid", true, false}, {"--alg", true, false}, {"--private", false, false}}};
+  parsed_args p;
+  if (auto err = parse_args(args, specs, p); !err.empty()) return usage_error(err, jwk_usage);
+  if (p.help) return print(jwk_usage) ? exit_ok : exit_usage;
+  if (p.operands.size() != 1) {
+    return usage_error(p.operands.empty() ? "FILE is missing" : "give exactly one FILE", jwk_usage);
+  }
+  const std::string alg(p.get("--alg").value_or(std::string_view()));
+  if (!alg.empty() && !with_algorithm(alg, algorithms{}, [](auto) { return 0; })) {
+    return unknown_algorithm(alg);
+  }
+  const bool with_private = p.has("--private");
+  const std::string path(p.operands.front());
+  secret_string pem;
+  if (!read_file("key file", path, pem.str())) return exit_usage;
+  if (with_private && pem.view().find("PRIVATE KEY-----") == std::string_view::npos) {
+    return report(lightjwt::errc::invalid_key, exit_usage,
+                  "--private needs a private key; " + file_context(path) + " holds none");
+  }
+  const auto k = jwk_from_pem(pem.view(), with_private,
+                              std::string(p.get("--kid").value_or(std::string_view())), alg);
+  if (!k) return report(k.error(), exit_usage, file_context(path));
+  secret_string out;
+  out.str() = k->to_json(with_private);
+  out.str() += '\n';
+  return print(out.view()) ? exit_ok : fail("cannot write to standard output");
+}
+
+int cmd_jwk_thumbprint(const std::vector<std::string_view>& args) {
+  static constexpr std::array<option_spec, 0> specs{};
+  parsed_args p;
+  if (auto err = parse_args(args, specs, p); !err.empty()) return usage_error(err, jwk_usage);
+  if (p.help) return print(jwk_usage) ? exit_ok : exit_usage;
+  if (p.operands.size() != 1) {
+    return usage_error(p.operands.empty() ? "FILE is missing" : "give exactly one FILE", jwk_usage);
+  }
+  const std::string path(p.operands.front());
+  secret_string text;
+  if (!read_file("JWK file", path, text.str())) return exit_usage;
+  const auto k = load_jwk(text.view());
+  if (!k) return report(k.error(), exit_usage, file_context(path));
+  return print(k->thumbprint() + "\n") ? exit_ok : fail("cannot write to standard output");
+}
+
+int cmd_jwk_set(const std::vector<std::string_view>& args) {
+  static constexpr std::array<option_spec, 0> specs{};
+  parsed_args p;
+  if (auto err = parse_args(args, specs, p); !err.empty()) return usage_error(err, jwk_usage);
+  if (p.help) return print(jwk_usage) ? exit_ok : exit_usage;
+  if (p.operands.empty()) return usage_error("FILE is missing", jwk_usage);
+  lightjwt::jwk_set set;
+  std::vector<std::string> kids;
+  for (const auto operand : p.operands) {
+    const std::string path(operand);
+    secret_string text;
+    if (!read_file("key file", path, text.str())) return exit_usage;
+    const auto k = load_jwk(text.view());
+    if (!k) return report(k.error(), exit_usage, file_context(path));
+    const lightjwt::public_key* pub = k->public_key_ptr();
+    if (pub == nullptr) {
+      return report(lightjwt::errc::invalid_key, exit_usage,
+                    file_context(path) + " is a secret (oct) key: a JWK Set here is public");
+    }
+    // Only the public members are kept; a key without kid gets its thumbprint (RFC 7638 §1).
+    std::string kid(k->kid().empty() ? k->thumbprint() : std::string(k->kid()));
+    for (const auto& seen : kids) {
+      if (seen == kid) {
+        return report(lightjwt::errc::invalid_key, exit_usage,
+                      file_context(path) + ": another key has the same kid");
+      }
+    }
+    kids.push_back(kid);
+    auto out = lightjwt::jwk::from_key(*pub, std::move(kid), std::string(k->alg()));
+    if (!out) return report(out.error(), exit_usage, file_context(path));
+    set.add(std::move(*out));
+  }
+  return print(set.to_json() + "\n") ? exit_ok : fail("cannot write to standard output");
+}
+
+int cmd_jwk(const std::vector<std::string_view>& args) {
+  if (args.empty()) return usage_error("jwk needs a subcommand", jwk_usage);
+  const std::string_view sub = args.front();
+  const std::vector<std::string_view> rest(args.begin() + 1, args.end());
+  if (sub == "from-pem") return cmd_jwk_from_pem(rest);
+  if (sub == "thumbprint") return cmd_jwk_thumbprint(rest);
+  if (sub == "set") return cmd_jwk_set(rest);
+  if (sub == "--help" || sub == "-h") return print(jwk_usage) ? exit_ok : exit_usage;
+  return usage_error("unknown jwk subcommand '" + std::string(sub) + "'", jwk_usage);
+}
+
 // -------------------------------------------------------------------------------------- main
 
 std::string version_text() {
@@ -605,6 +824,7 @@ int run(const std::vector<std::string_view>& args) {
   if (cmd == "sign") return cmd_sign(rest);
   if (cmd == "verify") return cmd_verify(rest);
   if (cmd == "decode") return cmd_decode(rest);
+  if (cmd == "jwk") return cmd_jwk(rest);
   if (cmd == "--version" || cmd == "version") {
     return print(version_text()) ? exit_ok : exit_usage;
   }
@@ -615,6 +835,7 @@ int run(const std::vector<std::string_view>& args) {
     if (topic == "sign") return print(sign_usage) ? exit_ok : exit_usage;
     if (topic == "verify") return print(verify_usage) ? exit_ok : exit_usage;
     if (topic == "decode") return print(decode_usage) ? exit_ok : exit_usage;
+    if (topic == "jwk") return print(jwk_usage) ? exit_ok : exit_usage;
     return usage_error("no help on '" + std::string(topic) + "'", general_usage);
   }
   return usage_error("unknown command '" + std::string(cmd) + "'", general_usage);

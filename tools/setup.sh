@@ -14,7 +14,7 @@ usage() { sed -n '4,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 packages=(build-essential cmake libssl-dev nlohmann-json3-dev pkg-config git ca-certificates)
 test_packages=(catch2 python3 python3-jwt python3-cryptography libbenchmark-dev libjwt-dev
-               gnuplot-nox nodejs npm clang-14 libclang-rt-14-dev clang-tidy)
+               libcpp-httplib-dev gnuplot-nox nodejs npm clang-14 libclang-rt-14-dev clang-tidy)
 
 for arg in "$@"; do
   case "$arg" in

@@ -10,6 +10,8 @@
 #include <lightjwt/decoder.hpp>     // IWYU pragma: export
 #include <lightjwt/encoder.hpp>     // IWYU pragma: export
 #include <lightjwt/error.hpp>       // IWYU pragma: export
+#include <lightjwt/jwk.hpp>         // IWYU pragma: export
+#include <lightjwt/jwks_cache.hpp>  // IWYU pragma: export
 #include <lightjwt/keys.hpp>        // IWYU pragma: export
 #include <lightjwt/result.hpp>      // IWYU pragma: export
 #include <lightjwt/span.hpp>        // IWYU pragma: export

@@ -537,6 +537,165 @@ def test_an_ec_key_on_the_wrong_curve_is_refused(cli, env):
     return None
 
 
+# ---------------------------------------------------------------------------------------- jwk
+
+
+def pem_pair(cli, kind):
+    """Writes a new private and public PEM key ("RSA", "P-256" or "Ed25519"); returns the paths."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+    if kind == "RSA":
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    elif kind == "P-256":
+        key = ec.generate_private_key(ec.SECP256R1())
+    else:
+        key = ed25519.Ed25519PrivateKey.generate()
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    return cli.file(private, ".pem"), cli.file(public, ".pem")
+
+
+def test_jwk_thumbprint_of_the_rfc7638_and_rfc8037_keys(cli, env):
+    for name in ("rfc7638_3.1_thumbprint.json", "rfc8037_A.3_thumbprint.json"):
+        vec = load_json(os.path.join(env["testdata"], "rfc", name))
+        rc, out, err = cli.run("jwk", "thumbprint", cli.file(json.dumps(vec["jwk"])))
+        assert (rc, err) == (0, ""), (name, rc, err)
+        assert out == vec["expected"]["thumbprint_b64"] + "\n", (name, out)
+    # The issue's must-show: RFC 7638 §3.1's key (with its kid and alg) prints exactly this.
+    vec = load_json(os.path.join(env["testdata"], "rfc", "rfc7638_3.1_thumbprint.json"))
+    rc, out, _ = cli.run("jwk", "thumbprint", cli.file(json.dumps(vec["jwk"])))
+    assert out == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs\n", out
+    # The private RFC 8037 key has the same thumbprint: d is not a required member.
+    vec = load_json(os.path.join(env["testdata"], "rfc", "rfc8037_A.1_ed25519_private_key.json"))
+    jwk = vec.get("jwk", vec)
+    rc, out, err = cli.run("jwk", "thumbprint", cli.file(json.dumps(jwk)))
+    assert (rc, out) == (0, "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k\n"), (rc, out, err)
+
+
+def test_jwk_thumbprint_refuses_what_is_not_a_valid_jwk(cli, env):
+    vec = load_json(os.path.join(env["testdata"], "rfc", "rfc7638_3.1_thumbprint.json"))
+    for bad, name in ((dict(vec["jwk"], n=vec["jwk"]["n"] + "="), "invalid_key"),
+                      ({"kty": "RSA", "e": "AQAB"}, "invalid_key"),
+                      ({"kty": "RSA", "n": "AQAB", "e": "AQAB"}, "key_too_weak")):
+        expect_usage(cli.run("jwk", "thumbprint", cli.file(json.dumps(bad))), name + ": ")
+    expect_usage(cli.run("jwk", "thumbprint", cli.file('{"kty":"oct","kty":"oct"}')),
+                 "duplicate_member: ")
+    expect_usage(cli.run("jwk", "thumbprint", os.path.join(cli.tmp, "absent")),
+                 "lightjwt: cannot open")
+
+
+def test_jwk_from_pem_prints_public_members_unless_private_is_given(cli, env):
+    private, public = pem_pair(cli, "RSA")
+    rc, out, err = cli.run("jwk", "from-pem", private, "--kid", "k1", "--alg", "RS256")
+    assert rc == 0 and err == "", (rc, err)
+    jwk = json.loads(out)
+    assert out.endswith("\n") and out.count("\n") == 1, out
+    assert set(jwk) == {"kty", "kid", "alg", "n", "e"}, jwk
+    assert (jwk["kty"], jwk["kid"], jwk["alg"], jwk["e"]) == ("RSA", "k1", "RS256", "AQAB"), jwk
+    # The public PEM gives the same JWK.
+    assert json.loads(cli.run("jwk", "from-pem", public, "--kid", "k1", "--alg", "RS256")[1]) == jwk
+    rc, out, err = cli.run("jwk", "from-pem", private, "--private")
+    assert rc == 0, err
+    assert {"d", "p", "q", "dp", "dq", "qi"} <= set(json.loads(out)), out
+    expect_usage(cli.run("jwk", "from-pem", public, "--private"), "invalid_key: ")
+    for kind, crv in (("P-256", "P-256"), ("Ed25519", "Ed25519")):
+        private, _ = pem_pair(cli, kind)
+        jwk = json.loads(cli.run("jwk", "from-pem", private)[1])
+        assert jwk["crv"] == crv and "d" not in jwk and "kid" not in jwk, jwk
+
+
+def test_jwk_from_pem_refuses_an_alg_that_does_not_fit_the_key(cli, env):
+    private, _ = pem_pair(cli, "P-256")
+    expect_usage(cli.run("jwk", "from-pem", private, "--alg", "RS256"), "invalid_key: ")
+    expect_usage(cli.run("jwk", "from-pem", private, "--alg", "ES384"), "invalid_key: ")
+    expect_usage(cli.run("jwk", "from-pem", private, "--alg", "none"), "algorithm_not_allowed: ")
+    assert cli.run("jwk", "from-pem", private, "--alg", "ES256")[0] == 0
+    expect_usage(cli.run("jwk", "from-pem", env["key64"]), "invalid_key: ")
+
+
+def test_jwk_set_exports_public_keys_with_thumbprint_kids(cli, env):
+    rsa_private, _ = pem_pair(cli, "RSA")
+    ec_private, ec_public = pem_pair(cli, "P-256")
+    named = cli.file(cli.run("jwk", "from-pem", ec_private, "--kid", "ec-1", "--alg", "ES256")[1])
+    rc, out, err = cli.run("jwk", "set", rsa_private, named)
+    assert rc == 0, err
+    keys = json.loads(out)["keys"]
+    assert len(keys) == 2 and all("d" not in k for k in keys), keys
+    assert keys[0]["kid"] == cli.run("jwk", "thumbprint", rsa_private)[1].strip(), keys[0]
+    assert (keys[1]["kid"], keys[1]["alg"]) == ("ec-1", "ES256"), keys[1]
+    # The same key twice has the same thumbprint kid: two keys with one kid are refused (KEY-8).
+    expect_usage(cli.run("jwk", "set", ec_private, ec_public), "invalid_key: ")
+    secret = cli.file(json.dumps({"kty": "oct", "k": b64url(make_secret(32))}))
+    expect_usage(cli.run("jwk", "set", secret), "invalid_key: ")
+
+
+def test_verify_jwks_picks_the_key_by_kid_and_the_algorithm_by_the_key(cli, env):
+    rsa_private, _ = pem_pair(cli, "RSA")
+    ec_private, _ = pem_pair(cli, "P-256")
+    jwks = cli.file(cli.run("jwk", "set",
+                            cli.file(cli.run("jwk", "from-pem", rsa_private, "--kid", "rsa-1",
+                                             "--alg", "PS256")[1]),
+                            cli.file(cli.run("jwk", "from-pem", ec_private, "--kid", "ec-1")[1]))[1])
+    claims = {"sub": "x", "exp": NOW + 60}
+    for alg, key, kid in (("PS256", rsa_private, "rsa-1"), ("ES256", ec_private, "ec-1")):
+        token = cli.sign(alg, key, claims, "--kid", kid)
+        rc, out, err = cli.run("verify", "--jwks", jwks, "--now", str(NOW), token)
+        assert rc == 0 and json.loads(out) == claims, (alg, rc, err)
+    # --alg narrows the allowlist: the PS256 key is left out, ec-1 (no alg) fits ES256.
+    token = cli.sign("ES256", ec_private, claims, "--kid", "ec-1")
+    rc, _, err = cli.run("verify", "--jwks", jwks, "--alg", "ES256", "--now", str(NOW), token)
+    assert rc == 0, err
+    # The key bound to PS256 does not verify an RS256 token, even with its kid.
+    expect_refused(cli.run("verify", "--jwks", jwks, "--now", str(NOW),
+                           cli.sign("RS256", rsa_private, claims, "--kid", "rsa-1")),
+                   "algorithm_not_allowed")
+    expect_refused(cli.run("verify", "--jwks", jwks, "--now", str(NOW),
+                           cli.sign("ES256", ec_private, claims, "--kid", "nobody")),
+                   "key_not_found")
+    expect_refused(cli.run("verify", "--jwks", jwks, "--now", str(NOW + 60),
+                           cli.sign("ES256", ec_private, claims, "--kid", "ec-1")),
+                   "token_expired")
+    # The RFC 7638 key is public: its RS256 token from RFC 7515 A.2 has no kid; one key fits.
+    vec = load_json(os.path.join(env["testdata"], "rfc", "rfc7515_A.2_rs256.json"))
+    one = cli.file(json.dumps(dict(vec["jwk_public"], alg="RS256")))
+    rc, out, err = cli.run("verify", "--jwks", one, "--iss", "joe", "--now", "1300819379",
+                           vec["token"])
+    assert rc == 0, (rc, err)
+
+
+def test_verify_jwks_refuses_bad_sets_and_option_mixes_with_exit_2(cli, env):
+    rsa_private, rsa_public = pem_pair(cli, "RSA")
+    token = cli.sign("RS256", rsa_private, {"exp": NOW + 60})
+    no_alg = cli.file(cli.run("jwk", "set", rsa_public)[1])
+    # An RSA key without alg fits six algorithms: ambiguous without --alg.
+    expect_usage(cli.run("verify", "--jwks", no_alg, "--now", str(NOW), token),
+                 "insecure_configuration: ")
+    assert cli.run("verify", "--jwks", no_alg, "--alg", "RS256", "--now", str(NOW), token)[0] == 0
+    private_set = cli.file('{"keys":[%s]}' % cli.run("jwk", "from-pem", rsa_private,
+                                                      "--private")[1])
+    expect_usage(cli.run("verify", "--jwks", private_set, token), "invalid_key: ")
+    expect_usage(cli.run("verify", "--jwks", cli.file('{"keys":[]}'), token), "key_not_found: ")
+    expect_usage(cli.run("verify", "--jwks", cli.file("not json"), token), "invalid_key: ")
+    expect_usage(cli.run("verify", "--jwks", no_alg, "--key", rsa_public, token), "lightjwt: ")
+    expect_usage(cli.run("verify", "--jwks", no_alg, "--alg", "none", token),
+                 "algorithm_not_allowed: ")
+
+
+def test_jwk_usage_errors_exit_2_and_help_prints_jwk_usage(cli, env):
+    for args in (("jwk",), ("jwk", "frob"), ("jwk", "thumbprint"), ("jwk", "from-pem"),
+                 ("jwk", "from-pem", "a", "b"), ("jwk", "set"), ("jwk", "from-pem", "a", "--x")):
+        rc, out, err = cli.run(*args)
+        assert rc == 2 and out == "" and "usage:" in err and err.startswith("lightjwt: "), (
+            args, rc, err)
+    for args in (("help", "jwk"), ("jwk", "--help"), ("jwk", "from-pem", "--help")):
+        rc, out, err = cli.run(*args)
+        assert rc == 0 and out.startswith("usage: lightjwt jwk from-pem"), (args, out, err)
+    rc, out, _ = cli.run("--help")
+    assert "lightjwt jwk thumbprint FILE" in out and "--jwks FILE" in out, out
+
+
 # ------------------------------------------------------------------------------------ runner
 
 
