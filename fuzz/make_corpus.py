@@ -10,6 +10,7 @@ Wycheproof's JWS strings) and derives from them, for each target, OUT/<target>/<
   fuzz_decode      each token
   fuzz_verify_hs   each token, and "header JSON \\0 payload JSON" inputs with an HS256 header
   fuzz_verify_es   each token, and the same with an ES256 header
+  fuzz_jwk         each JWK and JWK Set object in the vectors (kty, or keys), and hostile JWKs
 The corpus is regenerated from scratch on every run and never committed; crash inputs that must
 stay go to fuzz/regressions/<target>/ instead. Needs only the Python standard library.
 SPDX-License-Identifier: MIT
@@ -23,7 +24,8 @@ import os
 import shutil
 import sys
 
-TARGETS = ("fuzz_base64url", "fuzz_json_scan", "fuzz_decode", "fuzz_verify_hs", "fuzz_verify_es")
+TARGETS = ("fuzz_base64url", "fuzz_json_scan", "fuzz_decode", "fuzz_verify_hs", "fuzz_verify_es",
+           "fuzz_jwk")
 MAX_INPUT = 16 * 1024  # a verifier's default max_token_size
 B64_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/")
 
@@ -75,12 +77,27 @@ def is_compact_jws(s):
     return bool(header) and all(c in B64_CHARS for c in header)
 
 
+JWKS = set()  # every JWK and JWK Set found by walk()
+
+# JWKs aimed at the parser's refusals: private members, duplicates, wrong lengths, odd types.
+HOSTILE_JWK = [
+    b'{"kty":"oct","k":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"}',
+    b'{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}',
+    b'{"kty":"RSA","n":"AQAB","e":"AQAB","kty":"RSA"}',
+    b'{"kty":"OKP","crv":"Ed25519","x":11}',
+    b'{"keys":[{"kty":"FOO"},{"kty":"oct","k":"AA"}]}',
+    b'{"keys":{}}',
+]
+
+
 def walk(value, tokens, objects):
     """Collects compact JWS strings and small JSON objects from a parsed vector file."""
     if isinstance(value, dict):
         text = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
         if len(text) <= 4096:
             objects.add(text)
+        if ("kty" in value or isinstance(value.get("keys"), list)) and len(text) <= MAX_INPUT:
+            JWKS.add(text)
         for v in value.values():
             walk(v, tokens, objects)
     elif isinstance(value, list):
@@ -151,6 +168,8 @@ def main():
     for j in HOSTILE_JSON:
         seeds["fuzz_verify_hs"].add(HS_HEADER + b"\0" + j)
         seeds["fuzz_base64url"].add(base64.urlsafe_b64encode(j).rstrip(b"="))
+    seeds["fuzz_jwk"].update(JWKS)
+    seeds["fuzz_jwk"].update(HOSTILE_JWK)
     # Non-canonical spellings: padding, the other alphabet, stray bits, impossible lengths.
     seeds["fuzz_base64url"].update([b"", b"A", b"QQ", b"QR", b"QUI", b"QUJ", b"QQ==", b"+/8",
                                     b"-_8", b"ab cd", b"ab\ncd"])

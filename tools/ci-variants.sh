@@ -20,7 +20,7 @@ FUZZ_SECONDS=${LIGHTJWT_FUZZ_SECONDS:-45}
 FUZZ_JOBS=${LIGHTJWT_FUZZ_JOBS:-2}
 TESTDATA=${LIGHTJWT_TESTDATA_DIR:-../shared/testdata}
 PYTHON=/usr/bin/python3
-FUZZ_TARGETS=(fuzz_base64url fuzz_json_scan fuzz_verify_hs fuzz_verify_es fuzz_decode)
+FUZZ_TARGETS=(fuzz_base64url fuzz_json_scan fuzz_verify_hs fuzz_verify_es fuzz_decode fuzz_jwk)
 ALL_VARIANTS=(asan tsan noexc tidy fuzz)
 
 section() { printf '\n==== %s ====\n' "$*"; }
@@ -54,7 +54,8 @@ variant_asan() {
 }
 
 # ------------------------------------------------------------------------------------- 2. TSan
-# Only the concurrency tests (one verifier shared by 8 threads). libcrypto is not instrumented, so
+# Only the concurrency tests: one verifier shared by 8 threads, and the jwks_cache tests (8 threads
+# verifying while another refreshes and rotates the key set). libcrypto is not instrumented, so
 # TSan sees none of OpenSSL's own synchronisation; it reports nothing today, so no suppressions
 # file exists. Should an OpenSSL-internal report appear, suppress it in tools/tsan.supp with
 # libcrypto frames only (`race:libcrypto.so`), never a lightjwt frame.
@@ -63,11 +64,11 @@ variant_tsan() {
   cmake -S . -B build-tsan "${sanitizer_args[@]}" "${testdata_args[@]}" \
     -DLIGHTJWT_SANITIZE=thread -DLIGHTJWT_BUILD_TESTS=ON -DLIGHTJWT_BUILD_EXAMPLES=OFF \
     -DLIGHTJWT_BUILD_TOOLS=OFF -DLIGHTJWT_BUILD_BENCHMARKS=OFF -DLIGHTJWT_INSTALL=OFF
-  cmake --build build-tsan -j2 --target concurrency_test
+  cmake --build build-tsan -j2 --target concurrency_test jwks_cache_test
   local options="halt_on_error=1 second_deadlock_stack=1"
   if [ -f tools/tsan.supp ]; then options+=" suppressions=$PWD/tools/tsan.supp"; fi
   TSAN_OPTIONS="$options" \
-    ctest --test-dir build-tsan --output-on-failure --no-tests=error -L '^concurrency$'
+    ctest --test-dir build-tsan --output-on-failure -j2 --no-tests=error -L '^(concurrency|jwks_cache)$'
 }
 
 # ---------------------------------------------------------------------------- 3. No exceptions
@@ -99,7 +100,7 @@ variant_tidy() {
   local runner
   runner=$(command -v run-clang-tidy-14 || command -v run-clang-tidy)
   "$PYTHON" "$runner" -p build-asan -j 2 -quiet -clang-tidy-binary "$(command -v "$CLANG_TIDY")" \
-    '/tests/header_check/[^/]*\.cpp$' "^$PWD/examples/[^/]*\.cpp$" "^$PWD/tools/lightjwt\.cpp$"
+    '/tests/header_check/[^/]*\.cpp$' "^$PWD/examples/.*\.cpp$" "^$PWD/tools/lightjwt\.cpp$"
 }
 
 # ------------------------------------------------------------------------------------- 5. Fuzzing
