@@ -97,7 +97,7 @@ inline std::size_t der_integer(const unsigned char* p, std::size_t n, unsigned c
 /// Converts a JOSE R || S signature (2 × c bytes) to a DER ECDSA-Sig-Value in `out` (at least
 /// ecdsa_der_capacity(c) bytes) and returns its length. Pure encoding: no OpenSSL call.
 inline std::size_t rs_to_der(const unsigned char* sig, std::size_t c, unsigned char* out) noexcept {
-  std::array<unsigned char, 2 * (66 + 3)> body{};
+  std::array<unsigned char, ecdsa_der_capacity(66)> body{};  // two INTEGERs, the largest curve
   std::size_t len = der_integer(sig, c, body.data());
   len += der_integer(sig + c, c, body.data() + len);
   std::size_t h = 0;
