@@ -1861,6 +1861,17 @@ TEST_CASE("RES-3: nesting deeper than 16 is nesting_too_deep, even 6000 levels o
   const auto shallow = b.build().value();
   CHECK_OK(shallow.verify_at(token(nested(3)), t0));
   CHECK_ERROR(shallow.verify_at(token(nested(4)), t0), errc::nesting_too_deep);
+  // 200,000 levels: over the default size limit (refused before anything is decoded), and with
+  // the size limit raised to let it through, refused by depth on the same 64 KiB stack.
+  const std::string deep = token(nested(200000));
+  CHECK(deep.size() > 512 * 1024);
+  CHECK_ERROR(v.verify_at(deep, t0), errc::token_too_large);
+  hs_verifier::builder wide_b;
+  wide_b.key(hs256{}, the_key()).max_token_size(std::size_t{2} << 20);
+  const auto wide = wide_b.build().value();
+  CHECK(verify_on_small_stack(wide, deep) == errc::nesting_too_deep);
+  const std::string two_mib = deep + std::string((std::size_t{2} << 20) - deep.size() + 1, 'A');
+  CHECK_ERROR(wide.verify_at(two_mib, t0), errc::token_too_large);
 }
 
 TEST_CASE("RES-4: members, crit entries, number digits and audiences are bounded", "[security]") {
