@@ -74,7 +74,8 @@ void key_set(std::string_view in, lightjwt::jwk_access access) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view in = lightjwt_fuzz::as_text(data, size);
-  for (const auto access : {lightjwt::jwk_access::public_only, lightjwt::jwk_access::allow_private}) {
+  for (const auto access :
+       {lightjwt::jwk_access::public_only, lightjwt::jwk_access::allow_private}) {
     one_key(in, access);
     key_set(in, access);
   }

@@ -80,7 +80,7 @@ signing_key<lightjwt::rs256> rs_key(std::string kid) {
   return {std::move(kid), lightjwt_test::generate_pair("RSA", 2048)};
 }
 
-/// Returns the JWKS document {"keys":[...]} of the given public JWKs.
+/// Returns the JWKS document {"keys": [ ... ]} of the given public JWKs.
 std::string document(std::initializer_list<lightjwt::jwk> keys) {
   lightjwt::jwk_set set;
   for (const auto& k : keys) set.add(k);

@@ -169,7 +169,8 @@ static_assert(decode_table['+'] == 0xFF && decode_table['/'] == 0xFF);
   std::size_t n = 0;
   if (!decoded_size(in.size(), n)) return errc::malformed_token;
   std::string s(n, '\0');
-  auto r = decode(in, mutable_bytes(reinterpret_cast<unsigned char*>(s.data()), s.size()));  // NOLINT
+  auto r =
+      decode(in, mutable_bytes(reinterpret_cast<unsigned char*>(s.data()), s.size()));  // NOLINT
   if (!r) return r.error();
   return s;
 }

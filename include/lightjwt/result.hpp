@@ -18,11 +18,13 @@ namespace lightjwt {
 template <class T>
 class [[nodiscard]] result {
   static_assert(!std::is_reference_v<T>, "result<T&> is not supported");
-  static_assert(!std::is_same_v<std::decay_t<T>, std::error_code>, "result<error_code> is ambiguous");
+  static_assert(!std::is_same_v<std::decay_t<T>, std::error_code>,
+                "result<error_code> is ambiguous");
 
  public:
   result(const T& v) : v_(std::in_place_index<0>, v) {}  // NOLINT(google-explicit-constructor)
-  result(T&& v) noexcept(std::is_nothrow_move_constructible_v<T>)  // NOLINT(google-explicit-constructor)
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  result(T&& v) noexcept(std::is_nothrow_move_constructible_v<T>)
       : v_(std::in_place_index<0>, std::move(v)) {}
   result(errc e) noexcept  // NOLINT(google-explicit-constructor)
       : v_(std::in_place_index<1>, make_error_code(e)) {}

@@ -41,7 +41,7 @@ struct bound_key {
 
 /// Header parameters registered by RFC 7515 §4.1 and RFC 7516 §4.1: never valid in `crit`.
 inline bool is_registered_header(std::string_view n) noexcept {
-  constexpr std::string_view names[] = {"alg", "jku", "jwk", "kid",  "x5u", "x5c", "x5t",
+  constexpr std::string_view names[] = {"alg",      "jku", "jwk", "kid",  "x5u", "x5c", "x5t",
                                         "x5t#S256", "typ", "cty", "crit", "enc", "zip"};
   return std::find(std::begin(names), std::end(names), n) != std::end(names);
 }
@@ -98,8 +98,7 @@ class verifier {
 
  private:
   using keys_tuple = std::tuple<std::vector<detail::bound_key<Signers>>...>;
-  static constexpr std::size_t max_signature_size =
-      detail::max_of(Signers::max_signature_size...);
+  static constexpr std::size_t max_signature_size = detail::max_of(Signers::max_signature_size...);
 
   verifier() = default;
 
@@ -143,9 +142,9 @@ class verifier {
     if (auto ec = check_crit(hf, d.header_json())) return ec;
     if (!sig_fits) return errc::invalid_signature;
     const std::string* key_issuer = nullptr;
-    if (auto ec = check_signature(alg, d.kid, d, as_bytes(seg.signing_input),
-                                  bytes_view(sig.data(), n), key_issuer,
-                                  std::index_sequence_for<Signers...>{})) {
+    if (auto ec =
+            check_signature(alg, d.kid, d, as_bytes(seg.signing_input), bytes_view(sig.data(), n),
+                            key_issuer, std::index_sequence_for<Signers...>{})) {
       return ec;
     }
     // ALG-9: a nested JWT is refused before its payload is parsed; verify never recurses.
@@ -247,10 +246,9 @@ class verifier {
         }
       }
       bool present = false;
-      (void)detail::scan_object(header_json, detail::scan_limits{64, SIZE_MAX, SIZE_MAX},
-                                [&](const detail::json_member& m) {
-                                  present = present || detail::name_is(m, name);
-                                });
+      (void)detail::scan_object(
+          header_json, detail::scan_limits{64, SIZE_MAX, SIZE_MAX},
+          [&](const detail::json_member& m) { present = present || detail::name_is(m, name); });
       if (!present) return errc::invalid_header;
       if (std::find(critical_.begin(), critical_.end(), name) == critical_.end()) {
         unsupported = true;

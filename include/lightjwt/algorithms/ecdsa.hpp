@@ -165,7 +165,7 @@ struct ecdsa_algorithm {
     verify_context(std::unique_ptr<detail::prehash_verifier> v,
                    const std::array<unsigned char, Traits::coordinate_size>& order) noexcept
         : v_(std::move(v)), order_(order) {}
-    std::unique_ptr<detail::prehash_verifier> v_;              // never null
+    std::unique_ptr<detail::prehash_verifier> v_;               // never null
     std::array<unsigned char, Traits::coordinate_size> order_;  // n, big-endian
   };
 

@@ -67,18 +67,17 @@ struct ps512_traits {
 class rsa_params {
  public:
   rsa_params(const char* digest, rsa_padding padding) noexcept {
-    char* md = const_cast<char*>(digest);  // NOLINT: OSSL_PARAM takes non-const, only reads it
+    // OSSL_PARAM takes non-const strings and only reads them.
+    char* md = const_cast<char*>(digest);                             // NOLINT
+    char* pss = const_cast<char*>(OSSL_PKEY_RSA_PAD_MODE_PSS);        // NOLINT
+    char* pkcs1 = const_cast<char*>(OSSL_PKEY_RSA_PAD_MODE_PKCSV15);  // NOLINT
     if (padding == rsa_padding::pss) {
-      params_ = {OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE,
-                                                  const_cast<char*>(OSSL_PKEY_RSA_PAD_MODE_PSS),  // NOLINT
-                                                  0),
+      params_ = {OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE, pss, 0),
                  OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_MGF1_DIGEST, md, 0),
                  OSSL_PARAM_construct_int(OSSL_SIGNATURE_PARAM_PSS_SALTLEN, &salt_len_),
                  OSSL_PARAM_construct_end()};
     } else {
-      params_ = {OSSL_PARAM_construct_utf8_string(
-                     OSSL_SIGNATURE_PARAM_PAD_MODE,
-                     const_cast<char*>(OSSL_PKEY_RSA_PAD_MODE_PKCSV15), 0),  // NOLINT
+      params_ = {OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE, pkcs1, 0),
                  OSSL_PARAM_construct_end(), OSSL_PARAM_construct_end(),
                  OSSL_PARAM_construct_end()};
     }
