@@ -57,6 +57,11 @@ constexpr named_code all_codes[] = {
     {errc::crypto_failure, "crypto_failure"},
     {errc::invalid_argument, "invalid_argument"},
     {errc::invalid_subject, "invalid_subject"},
+    {errc::no_credentials, "no_credentials"},
+    {errc::invalid_request, "invalid_request"},
+    {errc::insufficient_scope, "insufficient_scope"},
+    {errc::decryption_failed, "decryption_failed"},
+    {errc::key_set_unavailable, "key_set_unavailable"},
 };
 
 // Public value types move without throwing (Boost.JSON's test/array.cpp does the same).

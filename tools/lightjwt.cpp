@@ -116,6 +116,11 @@ const char* describe(lightjwt::errc e) noexcept {
   case errc::crypto_failure: return "OpenSSL failed";
   case errc::invalid_argument: return "an argument is invalid";
   case errc::invalid_subject: return "the subject (sub) is not the expected one";
+  case errc::no_credentials: return "the request carries no credentials";
+  case errc::invalid_request: return "the request's credentials are malformed or ambiguous";
+  case errc::insufficient_scope: return "the token lacks a required scope";
+  case errc::decryption_failed: return "the token could not be decrypted";
+  case errc::key_set_unavailable: return "the key set is unavailable";
   }
   return "the operation failed";
 }

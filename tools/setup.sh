@@ -5,7 +5,7 @@
 # Usage: bash tools/setup.sh [--tests]
 #   (no option)  what building the library, the examples and the tool needs
 #   --tests      also what the test suite needs (Catch2, PyJWT, node, Google Benchmark, clang,
-#                its sanitizer and libFuzzer runtimes, clang-tidy)
+#                its sanitizer and libFuzzer runtimes, clang-tidy, Redis, SQLite, nginx, wrk, Chromium)
 # Safe to run again: it installs only what is missing, and runs `apt-get update` only then.
 # Needs root or sudo when something is missing; on a system without dpkg it only says what to get.
 set -euo pipefail
@@ -13,8 +13,10 @@ set -euo pipefail
 usage() { sed -n '4,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 packages=(build-essential cmake libssl-dev nlohmann-json3-dev pkg-config git ca-certificates)
-test_packages=(catch2 python3 python3-jwt python3-cryptography libbenchmark-dev libjwt-dev
-               libcpp-httplib-dev gnuplot-nox nodejs npm clang-14 libclang-rt-14-dev clang-tidy)
+test_packages=(catch2 python3 python3-jwt python3-cryptography python3-jwcrypto libbenchmark-dev
+               libjwt-dev libcpp-httplib-dev gnuplot-nox nodejs npm clang-14 libclang-rt-14-dev
+               clang-tidy libhiredis-dev libsqlite3-dev sqlite3 redis-server redis-sentinel nginx-light
+               wrk curl chromium doxygen meson)
 
 for arg in "$@"; do
   case "$arg" in

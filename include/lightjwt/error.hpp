@@ -83,6 +83,18 @@ enum class errc : int {
   invalid_argument,
   /// `sub` differs from the expected subject.
   invalid_subject,
+  /// The request carries no credentials in the configured source (RFC 6750 §3.1: no error code).
+  no_credentials,
+  /// The request carries credentials in a malformed or ambiguous way: bad Bearer syntax, two
+  /// credentials, the token in two sources with different values (RFC 6750 §3.1 invalid_request).
+  invalid_request,
+  /// The token is valid but lacks a scope the resource requires (RFC 6750 §3.1).
+  insufficient_scope,
+  /// A JWE could not be decrypted: one name for every tag, padding or key-unwrap failure.
+  decryption_failed,
+  /// A key set could not be had: the JWKS cache holds no set, or its last good set is older than
+  /// max_stale while refreshes fail.
+  key_set_unavailable,
 };
 
 namespace detail {
@@ -122,6 +134,11 @@ constexpr const char* errc_name(int v) noexcept {
       "crypto_failure",
       "invalid_argument",
       "invalid_subject",
+      "no_credentials",
+      "invalid_request",
+      "insufficient_scope",
+      "decryption_failed",
+      "key_set_unavailable",
   };
   return v >= 0 && static_cast<std::size_t>(v) < std::size(names) ? names[v] : "unknown";
 }
@@ -130,6 +147,8 @@ static_assert(std::string_view(errc_name(static_cast<int>(errc::token_expired)))
               "token_expired");
 static_assert(std::string_view(errc_name(static_cast<int>(errc::invalid_subject))) ==
               "invalid_subject");
+static_assert(std::string_view(errc_name(static_cast<int>(errc::key_set_unavailable))) ==
+              "key_set_unavailable");
 
 class category final : public std::error_category {
  public:
