@@ -36,8 +36,9 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1}
 
 # ------------------------------------------------------------------------------- 1. ASan+UBSan
 # The whole suite except the packaging tests (they configure and build consumer projects without
-# the sanitizers: slow, and they test CMake, not code) and the benchmark smoke run (benchmarks are
-# not built: timing code under ASan proves nothing). The CLI and interop tests run the sanitized
+# the sanitizers: slow, and they test CMake, not code), the end-to-end tests (label e2e: real
+# servers, browsers and load, run once in the main build) and the benchmark smoke run (benchmarks
+# are not built: timing code under ASan proves nothing). The CLI and interop tests run the sanitized
 # lightjwt CLI. Warnings are errors here too, so this is also the clang -Werror build.
 configure_asan() {
   cmake -S . -B build-asan "${sanitizer_args[@]}" "${testdata_args[@]}" \
@@ -50,7 +51,7 @@ variant_asan() {
   section "ASan+UBSan (clang, -fsanitize=address,undefined): build-asan/"
   configure_asan
   cmake --build build-asan -j2
-  ctest --test-dir build-asan --output-on-failure -j2 --no-tests=error -LE '^packaging$'
+  ctest --test-dir build-asan --output-on-failure -j2 --no-tests=error -LE '^(packaging|e2e)$'
 }
 
 # ------------------------------------------------------------------------------------- 2. TSan
